@@ -1,0 +1,147 @@
+"""The assembly core: case file in, a folder of drafts and an assembly report out.
+
+Every front door (CLI, docassemble interview, Python callers) ends here. Output is atomic: all
+files are written into a temporary folder beside the destination, which replaces the destination
+only once everything succeeded; a failure leaves the destination as it was and no temp behind.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from . import record_relief
+from .drafting import Draft
+from .errors import AssemblyError, ReviewGateError
+from .facts import CaseFile, load_case
+from .rendering import convert_to_pdf, libreoffice_binary, render_docx, scrub_pdf_metadata
+from .report import REPORT_JSON, REPORT_MD, build_report, is_previous_output, render_markdown
+from .screening import ScreeningResult, screen
+
+FAMILIES = ("record_relief",)
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class Review:
+    """The licensed attorney who reviewed a final (non-draft) set."""
+
+    attorney_name: str
+    bar_number: str
+    reviewed_on: dt.date = field(default_factory=dt.date.today)
+
+    def __post_init__(self):
+        if not (self.attorney_name or "").strip() or not (self.bar_number or "").strip():
+            raise ReviewGateError("a final set needs the reviewing attorney's name and bar number")
+
+
+@dataclass(frozen=True)
+class AssemblyResult:
+    out_dir: Path
+    documents: tuple[Path, ...]
+    report_markdown: Path
+    report_json: Path
+    report: dict
+    screening: tuple[ScreeningResult, ...]
+
+
+def assemble(case: CaseFile | str | Path, out_dir: str | Path, families: Iterable[str] = FAMILIES, *,
+             review: Review | None = None, pdf: bool | None = None, today: dt.date | None = None,
+             progress: Progress | None = None) -> AssemblyResult:
+    """Assemble drafts for ``case`` into ``out_dir``.
+
+    ``pdf``: None converts when LibreOffice is installed, True requires it, False skips it.
+    ``review``: given, the set is final (no DRAFT header); it must then have no placeholders.
+    """
+    if not isinstance(case, CaseFile):
+        case = load_case(case)
+    families = tuple(families)
+    unknown = [f for f in families if f not in FAMILIES]
+    if unknown:
+        raise AssemblyError(f"unknown draft family: {', '.join(unknown)} (available: {', '.join(FAMILIES)})")
+    today = today or dt.date.today()
+    out_dir = Path(out_dir).resolve()
+    if out_dir.exists() and not is_previous_output(out_dir):
+        raise AssemblyError(f"{out_dir} exists and is not a drafts folder made by this tool; choose another --out")
+
+    results = screen(case, today)
+    drafts = _build_drafts(case, results, families, final=review is not None)
+    if review is not None:
+        gaps = sum(len(d.missing) for d in drafts)
+        if gaps:
+            raise ReviewGateError(f"a final set cannot carry placeholders; {gaps} remain (assemble a draft and see its report)")
+
+    binary = None if pdf is False else libreoffice_binary()
+    if pdf is True and binary is None:
+        raise AssemblyError("PDF output was requested but LibreOffice (soffice) is not installed")
+
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".traffickingrelief-", dir=out_dir.parent))
+    try:
+        written = _write(drafts, work, progress)
+        pdf_note = _pdfs(written, binary, work, progress)
+        report = build_report(case, results, drafts, written, families, review, today, pdf_note)
+        (work / REPORT_JSON).write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+        (work / REPORT_MD).write_text(render_markdown(report), encoding="utf-8")
+        _swap_into_place(work, out_dir)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    documents = tuple(out_dir / p for p in (d["file"] for d in report["documents"]))
+    return AssemblyResult(out_dir, documents, out_dir / REPORT_MD, out_dir / REPORT_JSON, report, tuple(results))
+
+
+def _build_drafts(case: CaseFile, results: list[ScreeningResult], families: tuple[str, ...], final: bool) -> list[Draft]:
+    drafts: list[Draft] = []
+    if "record_relief" in families:
+        for group in record_relief.group_by_court(results):
+            drafts += record_relief.build_drafts(case, group, final)
+    return drafts
+
+
+def _write(drafts: list[Draft], work: Path, progress: Progress | None) -> list[tuple[Draft, Path]]:
+    written = []
+    for i, draft in enumerate(drafts, 1):
+        if progress:
+            progress(i, len(drafts), f"{draft.title} ({draft.group})")
+        folder = work / draft.family
+        folder.mkdir(exist_ok=True)
+        written.append((draft, render_docx(draft.template, draft.context, folder / f"{draft.stem}.docx", draft.title)))
+    return written
+
+
+def _pdfs(written: list[tuple[Draft, Path]], binary: str | None, work: Path, progress: Progress | None) -> str:
+    if not written:
+        return "No documents were produced, so no PDF was made."
+    if binary is None:
+        return "PDF not produced: LibreOffice is not installed (DOCX only)."
+    if progress:
+        progress(len(written), len(written), "converting to PDF")
+    by_folder: dict[Path, list[tuple[Draft, Path]]] = {}
+    for draft, path in written:
+        by_folder.setdefault(path.parent, []).append((draft, path))
+    for folder, items in by_folder.items():
+        pdfs = convert_to_pdf([p for _, p in items], folder, binary)
+        for (draft, _), pdf_path in zip(items, pdfs):
+            scrub_pdf_metadata(pdf_path, draft.title)
+    return "A PDF was written beside each DOCX (LibreOffice headless)."
+
+
+def _swap_into_place(work: Path, out_dir: Path) -> None:
+    """Replace ``out_dir`` with ``work`` using renames, so readers never see a half-written set."""
+    if not out_dir.exists():
+        work.rename(out_dir)
+        return
+    old = out_dir.with_name(f".{out_dir.name}.old-{work.name}")
+    out_dir.rename(old)
+    try:
+        work.rename(out_dir)
+    except BaseException:
+        old.rename(out_dir)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,177 @@
+"""The ``traffickingrelief`` command: demo, assemble, screen, jurisdictions, schema.
+
+Exit status: 0 done; 1 the work failed (nothing was written); 2 bad input or usage (every problem
+is listed by field). Messages name fields and files, never the client's own words.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from .assembly import FAMILIES, Review, assemble
+from .errors import CaseFileError, TraffickingReliefError, UnknownJurisdictionError
+from .facts import case_file_schema, load_case
+from .jurisdictions import coverage, coverage_summary
+from .resources import EXAMPLES_DIR
+from .screening import STATUS_LABELS, screen
+
+EXAMPLE_CASE = EXAMPLES_DIR / "example_case.yml"
+OK, FAILED, BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse exits 2 on usage errors, which matches our bad-input code
+        self.print_usage(sys.stderr)
+        self.exit(BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="traffickingrelief",
+                     description="Sourced, jurisdiction-specific relief drafts for survivors of human trafficking. "
+                                 "Drafts are for review by a licensed attorney; this tool gives no legal advice.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def output_options(p):
+        p.add_argument("--families", default=",".join(FAMILIES),
+                       help=f"comma-separated draft families (default and available: {', '.join(FAMILIES)})")
+        pdf = p.add_mutually_exclusive_group()
+        pdf.add_argument("--pdf", dest="pdf", action="store_const", const=True, default=None,
+                         help="require a PDF beside each DOCX (fails without LibreOffice)")
+        pdf.add_argument("--no-pdf", dest="pdf", action="store_const", const=False, help="write DOCX only")
+        p.add_argument("--quiet", action="store_true", help="no progress display")
+
+    demo = sub.add_parser("demo", help="assemble the bundled fictional example into ./drafts",
+                          description="Assemble the bundled fictional example case into ./drafts (or --out).")
+    demo.add_argument("--out", default="drafts", help="output folder (default: ./drafts)")
+    output_options(demo)
+
+    asm = sub.add_parser("assemble", help="assemble drafts for a case file",
+                         description="Screen a case file and write drafts plus an assembly report to --out. "
+                                     "The folder is written atomically and replaced only if this tool made it.")
+    asm.add_argument("case", help="case file (.yml, .yaml or .json)")
+    asm.add_argument("--out", required=True, help="output folder")
+    asm.add_argument("--final", action="store_true",
+                     help="omit the DRAFT header; needs --reviewed-by and --bar-number and no placeholders")
+    asm.add_argument("--reviewed-by", help="reviewing attorney's name (with --final)")
+    asm.add_argument("--bar-number", help="reviewing attorney's bar number (with --final)")
+    output_options(asm)
+
+    scr = sub.add_parser("screen", help="print eligibility for each conviction and arrest",
+                         description="Screen every conviction and arrest in a case file against the jurisdiction data.")
+    scr.add_argument("case", help="case file (.yml, .yaml or .json)")
+    scr.add_argument("--json", action="store_true", help="print JSON")
+
+    jur = sub.add_parser("jurisdictions", help="print the jurisdiction coverage table",
+                         description="Coverage of the jurisdiction data: remedy, citation, verification counts.")
+    jur.add_argument("--json", action="store_true", help="print JSON")
+
+    sub.add_parser("schema", help="print the case file JSON Schema",
+                   description="Print the JSON Schema that case files are validated against.")
+    return parser
+
+
+def _progress(quiet: bool):
+    if quiet:
+        return None
+    tty = sys.stderr.isatty()
+
+    def show(i: int, n: int, what: str) -> None:
+        line = f"[{i:>3}/{n}] {what}"
+        if tty:
+            sys.stderr.write("\r\x1b[2K" + line + ("\n" if i == n and what == "converting to PDF" else ""))
+        else:
+            sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def _families(text: str) -> list[str]:
+    return [f.strip() for f in text.split(",") if f.strip()]
+
+
+def _run_assembly(case_path: Path, args, review: Review | None) -> int:
+    result = assemble(case_path, Path(args.out), _families(args.families), review=review, pdf=args.pdf,
+                      progress=_progress(args.quiet))
+    if not args.quiet and sys.stderr.isatty():
+        sys.stderr.write("\n")
+    report = result.report
+    print(f"Drafts written to {result.out_dir} ({len(result.documents)} files, status: {report['status']}).")
+    print(f"Assembly report: {result.report_markdown}")
+    print(f"                 {result.report_json}")
+    counts = {}
+    for s in report["screening"]:
+        counts[s["status"]] = counts.get(s["status"], 0) + 1
+    print("Screening: " + (", ".join(f"{n} {STATUS_LABELS[k]}" for k, n in counts.items()) or "no records"))
+    print(f"Placeholders to resolve: {len(report['missing_facts'])} missing fact(s), "
+          f"{len(report['unknown_law'])} unknown rule(s); unverified law used: {len(report['unverified_law'])}.")
+    print(report["pdf"])
+    return OK
+
+
+def _cmd_screen(args) -> int:
+    results = screen(load_case(args.case))
+    if args.json:
+        print(json.dumps([r.as_dict() for r in results], indent=2, ensure_ascii=False))
+        return OK
+    for r in results:
+        when = f" (earliest filing date {r.earliest_filing_date.isoformat()})" if r.earliest_filing_date else ""
+        print(f"{r.record.id} {r.record.kind} in {r.jurisdiction.code}: {STATUS_LABELS[r.status]}{when}")
+        for f in r.findings:
+            cite = f" [{f.fact.source}{'' if f.fact.verified else '; unverified'}]" if f.fact and f.fact.source else ""
+            print(f"    - {f.text}{cite}")
+    return OK
+
+
+def _cmd_jurisdictions(args) -> int:
+    rows = coverage()
+    summary = coverage_summary(rows)
+    if args.json:
+        print(json.dumps({"summary": summary, "jurisdictions": rows}, indent=2, ensure_ascii=False))
+        return OK
+    print(f"{'code':<5}{'remedy':<28}{'citation':<44}{'verified/known':>15}")
+    for r in rows:
+        remedy = "none found" if r["record_relief"] is False else (r["remedy"] or "unknown")
+        citation = r["citation"] or "-"
+        print(f"{r['code']:<5}{remedy[:27]:<28}{citation[:43]:<44}{r['facts_verified']:>7}/{r['facts_known']:<7}")
+    print(f"\n{summary['jurisdictions']} jurisdictions; {summary['with_record_relief']} with record relief, "
+          f"{summary['no_record_relief_found']} with none found; {summary['citation_verified']} citations verified; "
+          f"{summary['facts_verified']} of {summary['facts_known']} known facts verified.")
+    return OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "demo":
+            return _run_assembly(EXAMPLE_CASE, args, None)
+        if args.command == "assemble":
+            review = None
+            if args.final:
+                review = Review(args.reviewed_by or "", args.bar_number or "")
+            elif args.reviewed_by or args.bar_number:
+                print("traffickingrelief: --reviewed-by and --bar-number only apply with --final", file=sys.stderr)
+                return BAD_INPUT
+            return _run_assembly(Path(args.case), args, review)
+        if args.command == "screen":
+            return _cmd_screen(args)
+        if args.command == "jurisdictions":
+            return _cmd_jurisdictions(args)
+        if args.command == "schema":
+            print(json.dumps(case_file_schema(), indent=2, ensure_ascii=False))
+            return OK
+    except (CaseFileError, UnknownJurisdictionError) as exc:
+        print(f"traffickingrelief: {exc}", file=sys.stderr)
+        return BAD_INPUT
+    except TraffickingReliefError as exc:
+        print(f"traffickingrelief: {exc}", file=sys.stderr)
+        return FAILED
+    return FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

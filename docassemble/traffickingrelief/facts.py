@@ -1,0 +1,447 @@
+"""The case file: one client's facts, shared by every draft family.
+
+A case file is YAML or JSON matching ``data/sources/case_file.schema.json``. Loading validates it
+completely and reports every problem by field path (``convictions[1].conviction_date: not a date``)
+without echoing the client's text, then converts dates to ``datetime.date`` and money to
+``Decimal`` so no later step ever sees a float or an impossible date.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Mapping
+
+import jsonschema
+import yaml
+
+from .errors import CaseFileError
+from .resources import DuplicateKeyError, load_schema, read_yaml
+
+CASE_FILE_VERSION = 1
+SCHEMA_NAME = "case_file.schema.json"
+
+# Characters XML 1.0 cannot carry: a document holding one would not open.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+_TYPE_WORDS = {
+    "string": "text", "array": "a list", "object": "a mapping", "boolean": "true or false",
+    "integer": "a whole number", "number": "a number", "null": "empty",
+}
+
+
+def case_file_schema() -> dict:
+    """The JSON Schema of the case file (what ``traffickingrelief schema`` prints)."""
+    return copy.deepcopy(load_schema(SCHEMA_NAME))
+
+
+# ---------------------------------------------------------------------------------------------
+# The model. Every field mirrors the schema; None means unknown or not given.
+
+
+@dataclass(frozen=True)
+class Contact:
+    street: str | None = None
+    city: str | None = None
+    state: str | None = None
+    postal_code: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    safe_to_contact: bool | None = None
+
+
+@dataclass(frozen=True)
+class Client:
+    legal_name: str
+    pseudonym: str | None = None
+    use_pseudonym_in_filings: bool = False
+    date_of_birth: dt.date | None = None
+    contact: Contact = field(default_factory=Contact)
+    preferred_language: str | None = None
+    citizenship: str | None = None
+    immigration_status: str | None = None
+    a_number: str | None = None
+
+    @property
+    def filing_name(self) -> str:
+        """The name that appears in filings: the pseudonym when the client asked for one."""
+        if self.use_pseudonym_in_filings and self.pseudonym:
+            return self.pseudonym
+        return self.legal_name
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date | None = None
+    end: dt.date | None = None
+    place: str | None = None
+
+
+@dataclass(frozen=True)
+class Trafficker:
+    name: str | None = None
+    relationship: str | None = None
+
+
+@dataclass(frozen=True)
+class Trafficking:
+    types: tuple[str, ...] = ()
+    periods: tuple[Period, ...] = ()
+    traffickers: tuple[Trafficker, ...] = ()
+    force: bool | None = None
+    fraud: bool | None = None
+    coercion: bool | None = None
+    means_description: str | None = None
+    age_at_start: int | None = None
+    narrative: str | None = None
+    ended_on: dt.date | None = None
+    sought_services_on: dt.date | None = None
+    official_documentation: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Record:
+    """A conviction or an arrest: the things record relief acts on."""
+
+    kind: str  # "conviction" or "arrest"
+    id: str
+    jurisdiction: str
+    offence: str
+    court: str | None = None
+    county: str | None = None
+    case_number: str | None = None
+    statute: str | None = None
+    offence_categories: tuple[str, ...] = ()
+    offence_class: str | None = None
+    violent: bool | None = None
+    offence_date: dt.date | None = None
+    arrest_date: dt.date | None = None
+    conviction_date: dt.date | None = None
+    disposition: str | None = None
+    disposition_date: dt.date | None = None
+    sentence: str | None = None
+    sentence_completed_on: dt.date | None = None
+    juvenile_adjudication: bool = False
+    affirmative_defence_at_trial: str | None = None
+    trafficking_connection: str | None = None
+    prosecutor_consent: str | None = None
+    agency: str | None = None
+
+
+@dataclass(frozen=True)
+class PendingCharge:
+    id: str
+    jurisdiction: str
+    offence: str
+    court: str | None = None
+    county: str | None = None
+    case_number: str | None = None
+    statute: str | None = None
+    offence_categories: tuple[str, ...] = ()
+    next_court_date: dt.date | None = None
+    trafficking_connection: str | None = None
+
+
+@dataclass(frozen=True)
+class PriorRelief:
+    jurisdiction: str
+    citation: str | None = None
+    granted_on: dt.date | None = None
+    denied_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class LawEnforcementContact:
+    agency: str
+    officer: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    report_number: str | None = None
+    contact_date: dt.date | None = None
+    cooperation: str | None = None
+
+
+@dataclass(frozen=True)
+class WorkPeriod:
+    start: dt.date
+    end: dt.date
+    work: str | None = None
+    hours_per_week: Decimal | None = None
+    pay_received: Decimal | None = None
+    pay_received_per: str | None = None
+    live_in: bool = False
+
+
+@dataclass(frozen=True)
+class Expense:
+    description: str
+    amount: Decimal
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Losses:
+    work_periods: tuple[WorkPeriod, ...] = ()
+    expenses: tuple[Expense, ...] = ()
+
+
+@dataclass(frozen=True)
+class FamilyMember:
+    name: str
+    relationship: str | None = None
+    date_of_birth: dt.date | None = None
+    location: str | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    id: str
+    title: str
+    kind: str | None = None
+    path: str | None = None
+    date: dt.date | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Preparer:
+    name: str
+    role: str
+    bar_number: str | None = None
+    bar_state: str | None = None
+    organisation: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    client: Client
+    preparer: Preparer
+    trafficking: Trafficking = field(default_factory=Trafficking)
+    convictions: tuple[Record, ...] = ()
+    arrests: tuple[Record, ...] = ()
+    pending_charges: tuple[PendingCharge, ...] = ()
+    prior_relief: tuple[PriorRelief, ...] = ()
+    law_enforcement_contacts: tuple[LawEnforcementContact, ...] = ()
+    losses: Losses = field(default_factory=Losses)
+    family_members: tuple[FamilyMember, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    confidential_filing_requested: bool = False
+    base_dir: Path | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def records(self) -> tuple[Record, ...]:
+        """Convictions, then arrests: everything record relief can act on."""
+        return self.convictions + self.arrests
+
+    def as_dict(self) -> dict:
+        """The validated case file as plain JSON-ready data (for export and round trips)."""
+        return copy.deepcopy(dict(self.raw))
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading and validation
+
+
+def load_case(path: str | Path) -> CaseFile:
+    """Read and validate a case file (``.yml``/``.yaml``/``.json``); raises CaseFileError."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CaseFileError([f"{path.name}: no such file"]) from None
+    except UnicodeDecodeError:
+        raise CaseFileError([f"{path.name}: not UTF-8 text"]) from None
+    except OSError as exc:
+        raise CaseFileError([f"{path.name}: cannot be read ({exc.strerror})"]) from None
+    if path.suffix.lower() == ".json":
+        data = _parse_json(text)
+    else:
+        data = _parse_yaml(text)
+    return parse_case(data, base_dir=path.parent)
+
+
+def parse_case(data: Any, base_dir: str | Path | None = None) -> CaseFile:
+    """Validate already-parsed case data (e.g. from an interview) and build the model."""
+    problems = _schema_problems(data)
+    if problems:
+        raise CaseFileError(problems)
+    data = copy.deepcopy(data)
+    converted = _convert(data, load_schema(SCHEMA_NAME), "", problems)
+    problems += _semantic_problems(converted)
+    if problems:
+        raise CaseFileError(problems)
+    return _build(converted, data, Path(base_dir) if base_dir else None)
+
+
+def _parse_json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CaseFileError([f"(file): not valid JSON (line {exc.lineno}, column {exc.colno})"]) from None
+
+
+def _parse_yaml(text: str) -> Any:
+    try:
+        return read_yaml(text)
+    except DuplicateKeyError as exc:
+        raise CaseFileError([f"(file): {exc}"]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise CaseFileError([f"(file): not valid YAML{where}"]) from None
+
+
+def _format_path(parts) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top)"
+
+
+def _schema_problems(data: Any) -> list[str]:
+    validator = jsonschema.Draft202012Validator(load_schema(SCHEMA_NAME))
+    problems = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        problems.extend(_describe(error))
+    return problems
+
+
+def _describe(error: jsonschema.ValidationError) -> list[str]:
+    """A message for one schema error that never quotes the offending value."""
+    path = list(error.absolute_path)
+    here = _format_path(path)
+    kind = error.validator
+    if kind == "required":
+        present = error.instance if isinstance(error.instance, dict) else {}
+        return [f"{_format_path(path + [name])}: required" for name in error.validator_value if name not in present]
+    if kind == "additionalProperties":
+        allowed = set(error.schema.get("properties", {}))
+        return [f"{_format_path(path + [str(name)])}: unknown field" for name in error.instance if name not in allowed]
+    custom = error.schema.get("x-message") if isinstance(error.schema, dict) else None
+    if custom:
+        return [f"{here}: {custom}"]
+    if kind == "type":
+        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        return [f"{here}: must be " + " or ".join(_TYPE_WORDS.get(t, t) for t in expected)]
+    if kind == "enum":
+        return [f"{here}: must be one of: " + ", ".join("null" if v is None else str(v) for v in error.validator_value)]
+    if kind == "minLength":
+        return [f"{here}: must not be empty"]
+    if kind == "maxLength":
+        return [f"{here}: is too long (at most {error.validator_value} characters)"]
+    if kind == "minimum":
+        return [f"{here}: must be at least {error.validator_value}"]
+    if kind == "maximum":
+        return [f"{here}: must be at most {error.validator_value}"]
+    if kind == "uniqueItems":
+        return [f"{here}: lists an entry twice"]
+    return [f"{here}: is not valid here"]
+
+
+_DATE_REFS = ("#/$defs/date", "#/$defs/opt_date")
+_DECIMAL_REFS = ("#/$defs/money", "#/$defs/hours")
+
+
+def _convert(value: Any, node: dict, path: str, problems: list[str]) -> Any:
+    """Walk data beside its schema, turning date strings into dates and amounts into Decimal."""
+    schema = load_schema(SCHEMA_NAME)
+    ref = node.get("$ref")
+    if ref in _DATE_REFS and isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            problems.append(f"{path}: not a date (use YYYY-MM-DD)")
+            return None
+    if ref in _DECIMAL_REFS and isinstance(value, str):
+        return Decimal(value)
+    if ref:
+        return _convert(value, schema["$defs"][ref.rsplit("/", 1)[1]], path, problems)
+    if isinstance(value, dict):
+        props = node.get("properties", {})
+        return {k: _convert(v, props.get(k, {}), f"{path}.{k}" if path else k, problems) for k, v in value.items()}
+    if isinstance(value, list):
+        items = node.get("items", {})
+        return [_convert(v, items, f"{path}[{i}]", problems) for i, v in enumerate(value)]
+    return value
+
+
+def _strings(value: Any, path: str):
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(v, f"{path}.{k}" if path else k)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _strings(v, f"{path}[{i}]")
+
+
+def _semantic_problems(data: dict) -> list[str]:
+    """Checks the schema language cannot express: unique ids, date order, printable text."""
+    problems = [f"{p}: contains a control character that cannot appear in a document"
+                for p, s in _strings(data, "") if _XML_INVALID.search(s)]
+    seen: dict[str, str] = {}
+    for group in ("convictions", "arrests", "pending_charges", "evidence"):
+        for i, item in enumerate(data.get(group, [])):
+            where = f"{group}[{i}].id"
+            if item["id"] in seen:
+                problems.append(f"{where}: the same id is already used at {seen[item['id']]}")
+            else:
+                seen[item["id"]] = where
+    for i, wp in enumerate(data.get("losses", {}).get("work_periods", [])):
+        if wp.get("start") and wp.get("end") and wp["end"] < wp["start"]:
+            problems.append(f"losses.work_periods[{i}].end: is before the start")
+    for i, period in enumerate(data.get("trafficking", {}).get("periods", [])):
+        if period.get("start") and period.get("end") and period["end"] < period["start"]:
+            problems.append(f"trafficking.periods[{i}].end: is before the start")
+    for i, conv in enumerate(data.get("convictions", [])):
+        done, convicted = conv.get("sentence_completed_on"), conv.get("conviction_date")
+        if done and convicted and done < convicted:
+            problems.append(f"convictions[{i}].sentence_completed_on: is before the conviction date")
+    return problems
+
+
+def _tuple(cls, items) -> tuple:
+    return tuple(cls(**item) for item in items or ())
+
+
+def _build(d: dict, raw: dict, base_dir: Path | None) -> CaseFile:
+    client = dict(d["client"])
+    client["contact"] = Contact(**client.get("contact", {}))
+    trafficking = dict(d.get("trafficking", {}))
+    trafficking["types"] = tuple(trafficking.get("types", ()))
+    trafficking["periods"] = _tuple(Period, trafficking.get("periods"))
+    trafficking["traffickers"] = _tuple(Trafficker, trafficking.get("traffickers"))
+    trafficking["official_documentation"] = tuple(trafficking.get("official_documentation", ()))
+    losses = d.get("losses", {})
+
+    def records(kind: str, items) -> tuple[Record, ...]:
+        return tuple(Record(kind=kind, **{**item, "offence_categories": tuple(item.get("offence_categories", ()))})
+                     for item in items or ())
+
+    return CaseFile(
+        client=Client(**client),
+        preparer=Preparer(**d["preparer"]),
+        trafficking=Trafficking(**trafficking),
+        convictions=records("conviction", d.get("convictions")),
+        arrests=records("arrest", d.get("arrests")),
+        pending_charges=tuple(PendingCharge(**{**p, "offence_categories": tuple(p.get("offence_categories", ()))})
+                              for p in d.get("pending_charges", ())),
+        prior_relief=_tuple(PriorRelief, d.get("prior_relief")),
+        law_enforcement_contacts=_tuple(LawEnforcementContact, d.get("law_enforcement_contacts")),
+        losses=Losses(work_periods=_tuple(WorkPeriod, losses.get("work_periods")),
+                      expenses=_tuple(Expense, losses.get("expenses"))),
+        family_members=_tuple(FamilyMember, d.get("family_members")),
+        evidence=_tuple(Evidence, d.get("evidence")),
+        confidential_filing_requested=bool(d.get("requests", {}).get("confidential_filing", False)),
+        base_dir=base_dir,
+        raw=raw,
+    )

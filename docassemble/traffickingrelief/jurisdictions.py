@@ -1,0 +1,163 @@
+"""Jurisdiction data: 50 states, DC and federal, one YAML file each, every value with its source.
+
+A ``Fact`` is the unit of law here: a value plus where it came from, whether it was checked
+against the statute's own text, and as of when. Unknown is ``value=None`` with a note, and code
+that drafts from a Fact must show a placeholder for it rather than a default.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import jsonschema
+
+from .errors import JurisdictionDataError, UnknownJurisdictionError
+from .resources import JURISDICTIONS_DIR, load_schema, read_yaml
+
+SCHEMA_NAME = "jurisdiction.schema.json"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One sourced legal value; ``path`` says where it sits (``PA:record_relief.citation``)."""
+
+    path: str
+    value: Any
+    source: str | None
+    verified: bool
+    as_of: dt.date
+    note: str | None = None
+    effective: dt.date | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.value is not None
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "value": self.value, "source": self.source, "verified": self.verified,
+                "as_of": self.as_of.isoformat(), "note": self.note,
+                "effective": self.effective.isoformat() if self.effective else None}
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    """One jurisdiction's data. ``fact('record_relief.citation')`` returns a Fact."""
+
+    code: str
+    name: str
+    kind: str
+    data_as_of: dt.date
+    facts: dict[str, Fact]
+
+    def fact(self, key: str) -> Fact:
+        """The fact at ``key``; optional keys the file omits come back as unknown facts."""
+        found = self.facts.get(key)
+        if found is not None:
+            return found
+        return Fact(path=f"{self.code}:{key}", value=None, source=None, verified=False,
+                    as_of=self.data_as_of, note="Not recorded in the jurisdiction data.")
+
+    def value(self, key: str) -> Any:
+        return self.fact(key).value
+
+    @property
+    def has_record_relief(self) -> bool:
+        return self.value("record_relief.available") is True
+
+
+def _is_fact(node: Any) -> bool:
+    return isinstance(node, dict) and {"value", "source", "verified", "as_of"} <= node.keys()
+
+
+def _collect_facts(code: str, node: dict, prefix: str, out: dict[str, Fact]) -> None:
+    for key, child in node.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if _is_fact(child):
+            out[path] = Fact(
+                path=f"{code}:{path}", value=child["value"], source=child["source"], verified=child["verified"],
+                as_of=dt.date.fromisoformat(child["as_of"]), note=child.get("note"),
+                effective=dt.date.fromisoformat(child["effective"]) if child.get("effective") else None)
+        elif isinstance(child, dict):
+            _collect_facts(code, child, path, out)
+
+
+def schema_problems(data: Any, file_name: str) -> list[str]:
+    """Every way a parsed jurisdiction file breaks the schema or the file-naming rule."""
+    validator = jsonschema.Draft202012Validator(load_schema(SCHEMA_NAME))
+    problems = [f"{file_name}: {'.'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}"
+                for e in validator.iter_errors(data)]
+    if isinstance(data, dict) and data.get("code") != file_name.split(".")[0]:
+        problems.append(f"{file_name}: code does not match the file name")
+    return problems
+
+
+def _parse(file_name: str, text: str) -> Jurisdiction:
+    try:
+        data = read_yaml(text)
+    except Exception as exc:  # any YAML failure is a broken data file
+        raise JurisdictionDataError(f"{file_name}: not valid YAML ({exc})") from None
+    problems = schema_problems(data, file_name)
+    if problems:
+        raise JurisdictionDataError("jurisdiction data is invalid:\n" + "\n".join(problems))
+    facts: dict[str, Fact] = {}
+    try:
+        _collect_facts(data["code"], {k: v for k, v in data.items() if k not in ("code", "name", "kind")}, "", facts)
+        as_of = dt.date.fromisoformat(data["data_as_of"])
+    except ValueError as exc:
+        raise JurisdictionDataError(f"{file_name}: a date is not a real date ({exc})") from None
+    return Jurisdiction(code=data["code"], name=data["name"], kind=data["kind"], data_as_of=as_of, facts=facts)
+
+
+@lru_cache(maxsize=None)
+def load_all() -> dict[str, Jurisdiction]:
+    """Every jurisdiction, keyed by code, read and validated once per process."""
+    files = sorted(JURISDICTIONS_DIR.glob("*.yml"))
+    if not files:
+        raise JurisdictionDataError(f"no jurisdiction files in {JURISDICTIONS_DIR}")
+    return {j.code: j for j in (_parse(f.name, f.read_text(encoding="utf-8")) for f in files)}
+
+
+def load_jurisdiction(code: str) -> Jurisdiction:
+    """One jurisdiction by code (``NY``; ``US`` for federal)."""
+    try:
+        return load_all()[code.upper()]
+    except KeyError:
+        raise UnknownJurisdictionError(f"no jurisdiction data for code '{code}'") from None
+
+
+def coverage() -> list[dict]:
+    """One row per jurisdiction: remedy, citation and how much of its law is verified."""
+    rows = []
+    for code, j in sorted(load_all().items(), key=lambda kv: (kv[1].kind != "federal", kv[0])):
+        known = [f for f in j.facts.values() if f.known]
+        rows.append({
+            "code": code,
+            "name": j.name,
+            "kind": j.kind,
+            "record_relief": j.value("record_relief.available"),
+            "remedy": j.value("record_relief.remedy_name"),
+            "citation": j.value("record_relief.citation"),
+            "citation_verified": j.fact("record_relief.citation").verified,
+            "facts": len(j.facts),
+            "facts_known": len(known),
+            "facts_verified": sum(1 for f in known if f.verified),
+            "data_as_of": j.data_as_of.isoformat(),
+        })
+    return rows
+
+
+def coverage_summary(rows: list[dict] | None = None) -> dict:
+    """Totals for the README and the closing note: present / with a remedy / verified."""
+    rows = coverage() if rows is None else rows
+    return {
+        "jurisdictions": len(rows),
+        "with_record_relief": sum(1 for r in rows if r["record_relief"] is True),
+        "no_record_relief_found": sum(1 for r in rows if r["record_relief"] is False),
+        "record_relief_unknown": sum(1 for r in rows if r["record_relief"] is None),
+        "citation_verified": sum(1 for r in rows if r["record_relief"] and r["citation_verified"]),
+        "facts": sum(r["facts"] for r in rows),
+        "facts_known": sum(r["facts_known"] for r in rows),
+        "facts_verified": sum(r["facts_verified"] for r in rows),
+    }

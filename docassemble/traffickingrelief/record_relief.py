@@ -1,0 +1,274 @@
+"""The record-relief family: motion, proposed order, declaration, certificate of service, and the
+two companions (motion to seal / proceed by pseudonym, after-order checklist).
+
+Drafts are produced per court: every draftable conviction or arrest is grouped by jurisdiction and
+court (or, where the law sends all records to the court of the most recent conviction, into that
+one court). All legal content comes from the jurisdiction data through clause slots.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .drafting import Draft, clause_library, format_date, human_list
+from .facts import CaseFile, Record
+from .jurisdictions import Jurisdiction
+from .rendering import DRAFT_NOTICE, Text
+from .screening import ScreeningResult
+
+FAMILY = "record_relief"
+
+
+@dataclass(frozen=True)
+class CourtGroup:
+    """The records one set of papers covers: same jurisdiction, same court."""
+
+    index: int
+    jurisdiction: Jurisdiction
+    court: str | None
+    results: tuple[ScreeningResult, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.jurisdiction.code}-{self.index}"
+
+    @property
+    def records(self) -> tuple[Record, ...]:
+        return tuple(r.record for r in self.results)
+
+
+def group_by_court(results: list[ScreeningResult]) -> list[CourtGroup]:
+    """Draftable results grouped into one set of papers per court, in first-seen order."""
+    buckets: dict[tuple[str, str | None], list[ScreeningResult]] = {}
+    for result in results:
+        if not result.draftable:
+            continue
+        j = result.jurisdiction
+        venue = j.value("record_relief.venue") or {}
+        if venue.get("rule") == "most_recent_conviction":
+            key = (j.code, "__most_recent__")
+        else:
+            key = (j.code, result.record.court)
+        buckets.setdefault(key, []).append(result)
+    groups, per_code = [], {}
+    for (code, court), members in buckets.items():
+        if court == "__most_recent__":
+            dated = [m.record for m in members if m.record.conviction_date]
+            court = max(dated, key=lambda r: r.conviction_date).court if dated else None
+        per_code[code] = per_code.get(code, 0) + 1
+        groups.append(CourtGroup(per_code[code], members[0].jurisdiction, court, tuple(members)))
+    return groups
+
+
+def build_drafts(case: CaseFile, group: CourtGroup, final: bool) -> list[Draft]:
+    """Every document of the family for one court group."""
+    builder = _GroupBuilder(case, group, final)
+    drafts = [builder.motion(), builder.order(), builder.declaration(), builder.certificate()]
+    if case.confidential_filing_requested or case.client.use_pseudonym_in_filings:
+        drafts.append(builder.seal_motion())
+    drafts.append(builder.checklist())
+    return drafts
+
+
+class _GroupBuilder:
+    def __init__(self, case: CaseFile, group: CourtGroup, final: bool):
+        self.case, self.group, self.final = case, group, final
+        self.j = group.jurisdiction
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _new(self, kind: str, title: str, template: str) -> Draft:
+        return Draft(family=FAMILY, kind=kind, title=title, template=template,
+                     stem=f"{self.group.label}-{kind.replace('_', '-')}", group=self.group.label)
+
+    def _law(self, draft: Draft, key: str, label: str):
+        fact = self.j.fact(f"record_relief.{key}")
+        return lambda clause_id: draft.law(fact, label, clause_id)
+
+    def _source(self, draft: Draft, key: str, label: str):
+        fact = self.j.fact(f"record_relief.{key}")
+        return lambda clause_id: draft.source(fact, label, clause_id)
+
+    def _caption(self, draft: Draft, title: Text) -> None:
+        numbers = [r.case_number for r in self.group.records]
+        draft.context.update(
+            draft_notice="" if self.final else DRAFT_NOTICE,
+            court=draft.fact(self.group.court, "court"),
+            prosecution=draft.law(self.j.fact("prosecution_caption"), "name of the prosecution in the caption", "caption"),
+            movant=draft.fact(self.case.client.filing_name, "movant's name"),
+            case_numbers=Text.join([draft.fact(n, "case number") for n in numbers]),
+            title=title,
+        )
+
+    def _remedy_title(self, draft: Draft) -> Text:
+        return draft.law(self.j.fact("record_relief.document_title"), "title of the motion", "title")
+
+    def _signature(self, draft: Draft) -> list[Text]:
+        p = self.case.preparer
+        bar = (f"Bar No. {p.bar_number}" + (f" ({p.bar_state})" if p.bar_state else "")) if p.role == "attorney" else None
+        lines = [draft.fact(p.name, "preparer's name"),
+                 Text("Attorney for Movant") if p.role == "attorney" else Text("Prepared by advocate (an attorney must sign)"),
+                 draft.fact(bar, "bar number") if p.role == "attorney" else None,
+                 Text(p.organisation) if p.organisation else None,
+                 Text(p.address) if p.address else None,
+                 Text(p.phone) if p.phone else None,
+                 Text(p.email) if p.email else None]
+        return [line for line in lines if line is not None]
+
+    def _record_label(self, draft: Draft, record: Record) -> Text:
+        return Text("case ", draft.fact(record.case_number, "case number"), " (",
+                    draft.fact(record.offence, "offence"), ")")
+
+    def _trafficking_slots(self, draft: Draft) -> dict:
+        t = self.case.trafficking
+        periods = [p for p in t.periods if p.start or p.end]
+        period_text = human_list([Text(draft.fact(p.start, "start of the trafficking"), " to ",
+                                       Text(format_date(p.end)) if p.end else Text("a date not recorded"))
+                                  for p in periods]) if periods else draft.fact(None, "when the trafficking happened")
+        places = [p.place for p in t.periods if p.place]
+        means = [word for word, flag in (("force", t.force), ("fraud", t.fraud), ("coercion", t.coercion)) if flag]
+        if t.means_description:
+            means.append(t.means_description)
+        return {
+            "trafficking_kind": draft.fact(human_list(sorted(t.types)) if t.types else None, "type of trafficking (labor or sex)"),
+            "trafficking_period": period_text,
+            "trafficking_place": draft.fact(human_list(places) if places else None, "where the trafficking happened"),
+            "means": draft.fact(human_list(means) if means else None, "how the trafficker controlled the movant"),
+        }
+
+    def _documents(self) -> list[str]:
+        docs = list(self.case.trafficking.official_documentation)
+        docs += [e.title for e in self.case.evidence if e.kind == "official_documentation" and e.title not in docs]
+        return docs
+
+    # -- documents -------------------------------------------------------------------------
+    def motion(self) -> Draft:
+        d = self._new("motion", "Motion for record relief", "motion.docx")
+        title = self._remedy_title(d)
+        self._caption(d, title)
+        docs = self._documents()
+        consent = [r.record.prosecutor_consent for r in self.group.results]
+        consent_text = (Text("obtained in writing and attached") if consent and all(c == "obtained" for c in consent)
+                        else d.fact(None, "the prosecutor's written consent"))
+        flags = {"presumption": self.j.value("record_relief.official_documentation_presumption") is True and bool(docs),
+                 "consent_required": self.j.value("record_relief.prosecutor_consent_required") is True}
+        slots = dict(
+            movant=d.context["movant"], citation=self._law(d, "citation", "statute"),
+            remedy=self._law(d, "remedy_name", "name of the remedy"),
+            nexus=self._law(d, "nexus", "the statute's words linking the offence to the trafficking"),
+            standard=self._law(d, "standard_of_proof", "standard of proof"),
+            documents=human_list(docs), presumption_citation=self._source(d, "official_documentation_presumption", "presumption from official documentation"),
+            consent_citation=self._source(d, "prosecutor_consent_required", "prosecutor consent requirement"), consent=consent_text,
+            time_limit=self._law(d, "filing_time_limit", "time limit for filing"),
+            evidence=d.fact(human_list([e.title for e in self.case.evidence]) if self.case.evidence else None,
+                            "evidence supporting the motion"),
+            attachments=self._law(d, "required_attachments", "attachments the law requires"),
+            findings=self._law(d, "findings_language", "findings the statute allows (e.g. legal defect)"),
+            **self._trafficking_slots(d),
+        )
+        paragraphs = d.clauses("motion", flags, **slots)
+        for record in self.group.records:
+            paragraphs += d.clauses("motion_record", record=self._record_label(d, record),
+                                    connection=d.fact(record.trafficking_connection, "how the offence connects to the trafficking"))
+        effects = self._law(d, "relief_effects", "what the order does (vacate, expunge, seal)")
+        d.context.update(
+            paragraphs=paragraphs,
+            schedule=[self._schedule_row(d, r) for r in self.group.records],
+            prayer=d.clauses("motion_prayer", remedy=slots["remedy"], citation=slots["citation"], effects=effects),
+            signature=self._signature(d),
+        )
+        return d
+
+    def _schedule_row(self, d: Draft, r: Record) -> dict:
+        when = r.conviction_date if r.kind == "conviction" else r.arrest_date
+        statute = Text(" (", r.statute, ")") if r.statute else Text()
+        return {"case_number": d.fact(r.case_number, "case number"),
+                "offence": Text(r.offence) + statute,
+                "date": d.fact(when, f"date of {r.kind}"),
+                "disposition": d.fact(r.disposition, "disposition") if r.kind == "conviction"
+                else d.fact(r.disposition and r.disposition.replace("_", " "), "disposition of the arrest"),
+                "sentence_completed": (d.fact(r.sentence_completed_on, "date the sentence was completed")
+                                       if r.kind == "conviction" else Text("not applicable (arrest)"))}
+
+    def order(self) -> Draft:
+        d = self._new("proposed_order", "Proposed order", "proposed_order.docx")
+        self._caption(d, Text("[PROPOSED] ORDER GRANTING ", self._remedy_title(d)))
+        document_title = self._law(d, "document_title", "title of the motion")
+        citation = self._law(d, "citation", "statute")
+        effects = self._law(d, "relief_effects", "what the order does (vacate, expunge, seal)")
+        d.context.update(
+            paragraphs=d.clauses("order", document_title=document_title, movant=d.context["movant"], citation=citation,
+                                 standard=self._law(d, "standard_of_proof", "standard of proof"),
+                                 nexus=self._law(d, "nexus", "the statute's words linking the offence to the trafficking"),
+                                 findings=self._law(d, "findings_language", "findings the statute allows (e.g. legal defect)")),
+            ordered=[p for r in self.group.records
+                     for p in d.clauses("order_record", record=self._record_label(d, r), effects=effects)],
+            closing=d.clauses("order_closing", agencies=self._law(d, "after_order_notify", "agencies to receive the order")),
+        )
+        return d
+
+    def declaration(self) -> Draft:
+        d = self._new("declaration", "Movant's declaration", "declaration.docx")
+        self._caption(d, Text("DECLARATION OF MOVANT IN SUPPORT OF ", self._remedy_title(d)))
+        docs = self._documents()
+        cooperation = [c.cooperation for c in self.case.law_enforcement_contacts if c.cooperation]
+        flags = {"has_documents": bool(docs), "has_cooperation": bool(cooperation)}
+        paragraphs = d.clauses("declaration", flags, document_title=self._law(d, "document_title", "title of the motion"),
+                               narrative=d.fact(self.case.trafficking.narrative, "the movant's account, in their own words"),
+                               documents=human_list(docs), cooperation=human_list(cooperation),
+                               **self._trafficking_slots(d))
+        for record in self.group.records:
+            paragraphs += d.clauses("declaration_record", record=self._record_label(d, record),
+                                    connection=d.fact(record.trafficking_connection, "how the offence connects to the trafficking"))
+        d.context.update(
+            paragraphs=paragraphs,
+            attestation=d.clauses("declaration_closing", attestation=self._law(
+                d, "declaration_attestation", "oath or penalty-of-perjury statement the law requires"))[0],
+            declarant=d.context["movant"],
+        )
+        return d
+
+    def certificate(self) -> Draft:
+        d = self._new("certificate_of_service", "Certificate of service", "certificate_of_service.docx")
+        self._caption(d, Text("CERTIFICATE OF SERVICE"))
+        d.context.update(
+            paragraphs=d.clauses("certificate", document_title=self._law(d, "document_title", "title of the motion"),
+                                 citation=self._law(d, "citation", "statute"),
+                                 served=self._law(d, "service", "parties the law says must be served"),
+                                 method=d.fact(None, "method of service (mail, hand delivery, e-filing)")),
+            signature=self._signature(d),
+        )
+        return d
+
+    def seal_motion(self) -> Draft:
+        d = self._new("seal_motion", "Motion to file under seal or proceed by pseudonym", "motion.docx")
+        pseudonym = self.case.client.use_pseudonym_in_filings
+        title = "MOTION TO FILE UNDER SEAL AND TO PROCEED BY PSEUDONYM" if pseudonym else "MOTION TO FILE UNDER SEAL"
+        self._caption(d, Text(title))
+        and_pseudonym = ", and to proceed under the pseudonym used in this caption" if pseudonym else ""
+        d.context.update(
+            paragraphs=d.clauses("seal_motion", movant=d.context["movant"],
+                                 document_title=self._law(d, "document_title", "title of the motion"),
+                                 and_pseudonym=and_pseudonym, jurisdiction_name=self.j.name,
+                                 confidential_filing=self._law(d, "confidential_filing",
+                                                               "local standard for sealing or pseudonymous filing")),
+            schedule=[],
+            prayer=d.clauses("seal_prayer", and_pseudonym_prayer=", and allow Movant to proceed by pseudonym" if pseudonym else ""),
+            signature=self._signature(d),
+        )
+        return d
+
+    def checklist(self) -> Draft:
+        d = self._new("after_order_checklist", "After-order checklist", "after_order_checklist.docx")
+        intro = d.clauses("checklist", document_title=self._law(d, "document_title", "title of the motion"),
+                          court=d.fact(self.group.court, "court"),
+                          case_numbers=Text.join([d.fact(r.case_number, "case number") for r in self.group.records]))[0]
+        items_by_id = {c["id"]: c for c in clause_library()["checklist_items"]}
+        agencies = self.j.fact("record_relief.after_order_notify")
+        listed = d.law(agencies, "agencies to receive the order", "checklist.agency")
+        items = [d.compose(items_by_id["checklist.certified_copies"], {})]
+        items += [d.compose(items_by_id["checklist.agency"], {"agency": name}) for name in (agencies.value or [listed])]
+        for agency in sorted({r.agency for r in self.group.records if r.agency}):
+            items.append(d.compose(items_by_id["checklist.arresting_agency"], {"agency": agency}))
+        items += [d.compose(items_by_id["checklist.confirm"], {}), d.compose(items_by_id["checklist.immigration"], {})]
+        d.context.update(draft_notice="" if self.final else DRAFT_NOTICE, intro=intro, items=items)
+        return d
+

@@ -1,0 +1,155 @@
+"""DOCX rendering with docxtpl, and PDF conversion with LibreOffice headless.
+
+User text is data, never template code: templates render with autoescape on, every value goes
+through one finaliser that escapes XML and turns braces into character references (docxtpl
+rewrites ``{_{`` into ``{{`` after rendering, which would otherwise alter a literal name), and
+nothing user-supplied is ever compiled as Jinja. Metadata is reset so no file carries client data.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from functools import lru_cache
+from html import escape
+from pathlib import Path
+from typing import Any, Iterable
+
+import jinja2
+from docxtpl import DocxTemplate, RichText
+from markupsafe import Markup
+
+from .errors import AssemblyError
+from .resources import TEMPLATES_DIR
+
+PLACEHOLDER_FILL = "FFFF00"
+DRAFT_NOTICE = "DRAFT \u2014 for review by a licensed attorney"
+
+
+def _xml_text(text: str) -> str:
+    return escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
+
+
+class Text(RichText):
+    """Inline text made of plain runs and highlighted placeholder runs, safe to drop into a paragraph."""
+
+    def __init__(self, *parts: "str | Text | None"):
+        super().__init__()
+        for part in parts:
+            self.append(part)
+
+    def append(self, part: "str | Text | None", **props: Any) -> "Text":
+        if isinstance(part, RichText):
+            self.xml += part.xml
+        elif part:
+            before = len(self.xml)
+            self.add(part, **props)
+            self.xml = self.xml[:before] + self.xml[before:].replace("{", "&#123;").replace("}", "&#125;")
+        return self
+
+    def __add__(self, other: "str | Text") -> "Text":
+        return Text(self, other)
+
+    def __radd__(self, other: str) -> "Text":
+        return Text(other, self)
+
+    @classmethod
+    def placeholder(cls, label: str) -> "Text":
+        """A highlighted ``[MISSING: label]`` marker that a reviewer cannot overlook."""
+        return cls().append(f"[MISSING: {label}]", highlight=PLACEHOLDER_FILL, bold=True)
+
+    @classmethod
+    def join(cls, items: Iterable["str | Text"], sep: str = ", ") -> "Text":
+        out = cls()
+        for i, item in enumerate(items):
+            if i:
+                out.append(sep)
+            out.append(item)
+        return out
+
+
+def _finalize(value: Any) -> Any:
+    if hasattr(value, "__html__"):
+        return value
+    return Markup(_xml_text("" if value is None else str(value)))
+
+
+@lru_cache(maxsize=1)
+def jinja_environment() -> jinja2.Environment:
+    """Autoescaping, strict environment: a template naming a variable the code does not supply fails."""
+    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_finalize)
+
+
+def template_path(name: str) -> Path:
+    path = TEMPLATES_DIR / name
+    if not path.is_file():
+        raise AssemblyError(f"template {name} is missing from {TEMPLATES_DIR}")
+    return path
+
+
+def render_docx(template_name: str, context: dict, out_path: Path, title: str) -> Path:
+    """Render one template to ``out_path``; ``title`` is the generic document type (no client data)."""
+    doc = DocxTemplate(template_path(template_name))
+    try:
+        doc.render(context, jinja_environment(), autoescape=True)
+    except jinja2.TemplateError as exc:
+        raise AssemblyError(f"template {template_name} failed to render: {exc.message}") from None
+    scrub_metadata(doc.docx.core_properties, title)
+    doc.save(out_path)
+    return out_path
+
+
+def scrub_metadata(props, title: str) -> None:
+    """Leave only generic, client-free metadata in a document's core properties."""
+    for name in ("author", "last_modified_by", "comments", "keywords", "subject", "category",
+                 "content_status", "identifier", "language", "version"):
+        setattr(props, name, "")
+    props.title = title
+    props.revision = 1
+
+
+# ---------------------------------------------------------------------------------------------
+# PDF
+
+
+def libreoffice_binary() -> str | None:
+    """The LibreOffice executable, if installed (``TRAFFICKINGRELIEF_SOFFICE`` overrides)."""
+    override = os.environ.get("TRAFFICKINGRELIEF_SOFFICE")
+    if override is not None:
+        return override or None
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_to_pdf(docx_files: list[Path], out_dir: Path, binary: str) -> list[Path]:
+    """Convert DOCX files to PDF in one headless LibreOffice run with a throwaway profile.
+
+    The profile lives in a temporary folder deleted afterwards, so nothing of the run outlives it.
+    """
+    if not docx_files:
+        return []
+    with tempfile.TemporaryDirectory(prefix="traffickingrelief-lo-") as profile:
+        cmd = [binary, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+               "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, docx_files)]
+        try:
+            proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300,
+                                  env={**os.environ, "HOME": profile})
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise AssemblyError(f"PDF conversion with LibreOffice failed to run ({type(exc).__name__})") from None
+    pdfs = [out_dir / (f.stem + ".pdf") for f in docx_files]
+    missing = [p.name for p in pdfs if not p.is_file()]
+    if proc.returncode != 0 or missing:
+        raise AssemblyError(f"PDF conversion with LibreOffice failed (exit {proc.returncode}; "
+                            f"not produced: {', '.join(missing) or 'none'})")
+    return pdfs
+
+
+def scrub_pdf_metadata(pdf_path: Path, title: str) -> None:
+    """Rewrite a PDF's document information with generic values only."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(pdf_path))
+    writer.metadata = None
+    writer.add_metadata({"/Title": title, "/Producer": "traffickingrelief (LibreOffice)"})
+    with open(pdf_path, "wb") as fh:
+        writer.write(fh)
