@@ -220,7 +220,8 @@ def _offence_scope(record: Record, case: CaseFile, j: Jurisdiction, today: dt.da
             out.append(Finding(REVIEW, f"The law excludes some offences ({described}); this offence's statute and type "
                                        "are not recorded.", fact, missing="statute or type of offence"))
         else:
-            out.append(Finding(OK, f"The offence is not among the exclusions ({described}).", fact))
+            out.append(Finding(OK, f"The law covers offences other than those it excludes ({described}).", fact))
+            out.append(Finding(WARN, f"Confirm the offence is not excluded: {described}", fact))
     return out
 
 
@@ -337,8 +338,8 @@ def _connection(record: Record, case: CaseFile, j: Jurisdiction, today: dt.date)
     nexus = j.fact("record_relief.nexus")
     if record.trafficking_connection:
         return []
-    return [Finding(REVIEW, "How this offence connects to the trafficking is not recorded; the law requires it to be "
-                            f"{nexus.value or 'connected to'} being trafficked.", nexus,
+    test = f' ("{nexus.value}")' if nexus.value else ""
+    return [Finding(REVIEW, f"How this offence connects to the trafficking is not recorded; the law requires a link{test}.", nexus,
                     missing="how the offence connects to the trafficking")]
 
 
