@@ -148,3 +148,18 @@ def test_add_period_calendar_arithmetic(start, years, months, days, expected):
 def test_statute_citations_compare_without_spacing_or_section_signs():
     assert normalise_statute("18 Pa.C.S. § 5902") == normalise_statute("18 pa.c.s.  5902")
     assert normalise_statute("18 Pa.C.S. § 5902") != normalise_statute("18 Pa.C.S. § 5903")
+
+
+def test_type_match_without_a_statute_match_needs_review():
+    result = only(minimal_case(statute="18 Pa.C.S. § 5902.1"))
+    assert result.status == NEEDS_REVIEW
+    assert "statute does not match" in texts(result)
+
+
+def test_no_scope_in_the_data_uses_the_catch_all_category():
+    from docassemble.traffickingrelief.jurisdictions import load_all
+
+    for code, j in load_all().items():
+        for key in ("record_relief.offences", "record_relief.offences_if_minor"):
+            scope = j.value(key) or {}
+            assert "other" not in scope.get("categories", []), f"{code} {key}: 'other' would match any offence"

@@ -207,8 +207,11 @@ def _offence_scope(record: Record, case: CaseFile, j: Jurisdiction, today: dt.da
             out.append(Finding(REVIEW, f"The law covers only non-violent offences ({described}); whether this "
                                        "offence counts as violent is not recorded.", fact, missing="whether the offence is violent"))
     elif kind == "listed":
-        if _cites(record, scope.get("statutes", [])) or categories & set(scope.get("categories", [])):
+        if _cites(record, scope.get("statutes", [])):
             out.append(Finding(OK, f"The offence is one the law lists ({described}).", fact))
+        elif categories & set(scope.get("categories", [])):
+            out.append(Finding(REVIEW, f"The offence is of a type the law lists, but its statute does not match one "
+                                       f"the data lists; confirm it is covered ({described}).", fact))
         elif not record.statute and not categories:
             out.append(Finding(REVIEW, f"The law lists the offences it covers ({described}); this offence's statute "
                                        "and type are not recorded.", fact, missing="statute or type of offence"))
