@@ -34,7 +34,7 @@ setup(
         "pypdf>=4.0",
         "jsonschema>=4.18",
     ],
-    extras_require={"test": ["pytest>=8", "hypothesis>=6.100", "build>=1.0"]},
+    extras_require={"test": ["pytest>=8", "hypothesis>=6.100", "build>=1.0", "setuptools>=68", "wheel"]},
     entry_points={"console_scripts": ["traffickingrelief=docassemble.traffickingrelief.cli:main"]},
     zip_safe=False,
 )

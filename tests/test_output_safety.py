@@ -1,0 +1,86 @@
+"""Output is atomic and carries no client data in names, metadata or leftover temp files."""
+from __future__ import annotations
+
+import json
+import tempfile
+import zipfile
+
+import pytest
+from pypdf import PdfReader
+
+from docassemble.traffickingrelief import AssemblyError, Review, ReviewGateError, assemble
+from docassemble.traffickingrelief import rendering
+from tests.conftest import TODAY, case_of, example_dict, minimal_case
+
+CLIENT_WORDS = ("Rowan", "Fictional", "CP-00-CR", "Example County", "Casey", "Counsel")
+
+
+def test_a_failure_mid_run_leaves_the_previous_set_untouched_and_no_temp_folder(tmp_path, monkeypatch):
+    out = tmp_path / "drafts"
+    first = assemble(case_of(minimal_case()), out, pdf=False, today=TODAY)
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    real, calls = rendering.render_docx, []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise AssemblyError("simulated failure while writing the third document")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("docassemble.traffickingrelief.assembly.render_docx", flaky)
+    with pytest.raises(AssemblyError, match="simulated failure"):
+        assemble(case_of(minimal_case(case_number="CP-00-CR-0000999-2018")), out, pdf=False, today=TODAY)
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+    assert json.loads(first.report_json.read_text(encoding="utf-8"))["generator"] == "traffickingrelief"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["drafts"]
+
+
+def test_a_second_run_replaces_the_set_whole(tmp_path):
+    out = tmp_path / "drafts"
+    assemble(case_of(example_dict()), out, pdf=False, today=TODAY)
+    assert list((out / "record_relief").glob("NY-*"))
+    pa_only = example_dict()
+    pa_only["convictions"] = [c for c in pa_only["convictions"] if c["jurisdiction"] == "PA"]
+    assemble(case_of(pa_only), out, pdf=False, today=TODAY)
+    assert not list((out / "record_relief").glob("NY-*"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["drafts"]
+
+
+def test_names_and_metadata_carry_no_client_data(tmp_path, soffice):
+    result = assemble(case_of(minimal_case()), tmp_path / "drafts", pdf=True, today=TODAY)
+    for path in result.documents:
+        assert not any(word in str(path.relative_to(result.out_dir)) for word in CLIENT_WORDS)
+        if path.suffix == ".docx":
+            with zipfile.ZipFile(path) as z:
+                props = z.read("docProps/core.xml").decode() + z.read("docProps/app.xml").decode()
+        else:
+            props = json.dumps({k: str(v) for k, v in (PdfReader(path).metadata or {}).items()})
+        assert not any(word in props for word in CLIENT_WORDS), (path.name, props)
+
+
+def test_pdf_conversion_leaves_no_temp_files(tmp_path, soffice, monkeypatch):
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    assemble(case_of(minimal_case()), tmp_path / "drafts", pdf=True, today=TODAY)
+    assert list(scratch.iterdir()) == []
+
+
+def test_final_set_has_no_draft_header_and_records_the_reviewer(tmp_path, monkeypatch):
+    monkeypatch.setattr("docassemble.traffickingrelief.drafting.Draft._gap",
+                        lambda self, label, kind, path: rendering.Text(f"<{label}>"))  # pretend every gap was filled
+    result = assemble(case_of(minimal_case()), tmp_path / "final", pdf=False, today=TODAY,
+                      review=Review("Casey Counsel", "000001", TODAY))
+    report = json.loads(result.report_json.read_text(encoding="utf-8"))
+    assert report["status"] == "final"
+    assert report["review"] == {"attorney_name": "Casey Counsel", "bar_number": "000001", "reviewed_on": "2026-11-23"}
+    from tests.conftest import docx_text
+    motion = next(p for p in result.documents if p.name.endswith("-motion.docx"))
+    assert "DRAFT" not in docx_text(motion)
+
+
+def test_review_needs_name_and_bar_number():
+    with pytest.raises(ReviewGateError):
+        Review("", "123")
+    with pytest.raises(ReviewGateError):
+        Review("Casey Counsel", " ")
