@@ -165,3 +165,9 @@ def test_report_lists_every_document_and_clause_source(assembled):
     assert citation["value"] == "18 U.S.C. § 3771A" and citation["verified"] is True
     assert "motion.introduction" in citation["clauses"]
     assert any("KY: venue:" in w for w in report["warnings"])
+
+
+def test_a_clause_left_out_leaves_no_placeholder_behind(assembled):
+    report = json.loads(assembled.report_json.read_text(encoding="utf-8"))
+    consent_gaps = [m for m in report["missing_facts"] if m["label"] == "the prosecutor's written consent"]
+    assert consent_gaps == []  # consent is recorded where required, and no other state asks for it

@@ -146,8 +146,8 @@ class _GroupBuilder:
         self._caption(d, title)
         docs = self._documents()
         consent = [r.record.prosecutor_consent for r in self.group.results]
-        consent_text = (Text("obtained in writing and attached") if consent and all(c == "obtained" for c in consent)
-                        else d.fact(None, "the prosecutor's written consent"))
+        consent_text = (lambda clause_id: Text("obtained in writing and attached")  # noqa: E731 (asked only if the clause is used)
+                        if consent and all(c == "obtained" for c in consent) else d.fact(None, "the prosecutor's written consent"))
         flags = {"presumption": self.j.value("record_relief.official_documentation_presumption") is True and bool(docs),
                  "consent_required": self.j.value("record_relief.prosecutor_consent_required") is True}
         slots = dict(

@@ -81,16 +81,14 @@ def _warnings(case: CaseFile, results: list[ScreeningResult], drafts: list[Draft
         if text not in out:
             out.append(text)
 
+    draftable = [r for r in results if r.draftable]
     for r in results:
-        for f in r.warnings:
-            add(f"{r.jurisdiction.code} {r.record.id}: {f.text}" + (f" [{f.fact.source}]" if f.fact and f.fact.source else ""))
         if r.status == "not_yet_eligible" and r.earliest_filing_date:
             add(f"{r.jurisdiction.code} {r.record.id}: not yet eligible; earliest filing date {r.earliest_filing_date.isoformat()}.")
-    seen = {}
-    for r in results:
-        if r.draftable:
-            seen[r.jurisdiction.code] = r.jurisdiction
-    for j in seen.values():
+    for r in draftable:
+        for f in r.warnings:
+            add(f"{r.jurisdiction.code} {r.record.id}: {f.text}" + (f" [{f.fact.source}]" if f.fact and f.fact.source else ""))
+    for j in {r.jurisdiction.code: r.jurisdiction for r in draftable}.values():
         for note in j.value("record_relief.practice_notes") or []:
             add(f"{j.code}: {note}")
         venue = j.value("record_relief.venue")
