@@ -4,6 +4,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -14,6 +15,11 @@ from docassemble.traffickingrelief.facts import parse_case
 from docassemble.traffickingrelief.resources import EXAMPLES_DIR, read_yaml
 
 TODAY = dt.date(2026, 11, 23)
+
+# The engine tier (docassemble.base) and the browser tier (a live server) run in their own environments;
+# the unit run collects them only when asked to.
+collect_ignore = [name for name, flag in (("engine", "TRAFFICKINGRELIEF_ENGINE_TESTS"),
+                                          ("browser", "TRAFFICKINGRELIEF_BROWSER_TESTS")) if not os.environ.get(flag)]
 EXAMPLE_CASE = EXAMPLES_DIR / "example_case.yml"
 
 
