@@ -148,7 +148,7 @@ def test_unknown_law_is_a_highlighted_placeholder_and_listed_in_the_report(assem
     motion = assembled.out_dir / "record_relief" / "PA-1-motion.docx"
     assert "[MISSING: standard of proof (not in the jurisdiction data)]" in docx_text(motion)
     highlighted = [run for p in Document(str(motion)).paragraphs for run in p.runs if run.text.startswith("[MISSING:")]
-    assert highlighted and all('w:fill="FFFF00"' in run._r.xml for run in highlighted)
+    assert highlighted and all('w:highlight w:val="yellow"' in run._r.xml for run in highlighted)
     report = json.loads(assembled.report_json.read_text(encoding="utf-8"))
     assert any(e["path"] == "PA:record_relief.standard_of_proof" for e in report["unknown_law"])
     assert all(e["source"] for e in report["unverified_law"])

@@ -91,11 +91,11 @@ class _GroupBuilder:
         numbers = [r.case_number for r in self.group.records]
         draft.context.update(
             draft_notice="" if self.final else DRAFT_NOTICE,
-            court=draft.fact(self.group.court, "court"),
+            court=draft.fact(self.group.court, "court").styled("bold"),
             prosecution=draft.law(self.j.fact("prosecution_caption"), "name of the prosecution in the caption", "caption"),
             movant=draft.fact(self.case.client.filing_name, "movant's name"),
             case_numbers=Text.join([draft.fact(n, "case number") for n in numbers]),
-            title=title,
+            title=title.styled("bold", "caps"),
         )
 
     def _remedy_title(self, draft: Draft) -> Text:

@@ -17,13 +17,12 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import jinja2
-from docxtpl import DocxTemplate, RichText
+from docxtpl import DocxTemplate
 from markupsafe import Markup
 
 from .errors import AssemblyError
 from .resources import TEMPLATES_DIR
 
-PLACEHOLDER_FILL = "FFFF00"
 DRAFT_NOTICE = "DRAFT \u2014 for review by a licensed attorney"
 
 
@@ -31,21 +30,26 @@ def _xml_text(text: str) -> str:
     return escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
 
 
-class Text(RichText):
-    """Inline text made of plain runs and highlighted placeholder runs, safe to drop into a paragraph."""
+# Run properties in the order the OOXML schema requires (Word rejects out-of-order rPr children).
+_RUN_PROPERTIES = (("bold", "<w:b/><w:bCs/>"), ("caps", "<w:caps/>"), ("highlight", '<w:highlight w:val="yellow"/>'))
+
+
+class Text:
+    """Inline rich text (runs of plain or highlighted text) for docxtpl's ``{{r ... }}`` tags.
+
+    Built from text, never from markup: every run is escaped when the XML is produced.
+    """
 
     def __init__(self, *parts: "str | Text | None"):
-        super().__init__()
+        self.runs: list[tuple[str, frozenset[str]]] = []
         for part in parts:
             self.append(part)
 
-    def append(self, part: "str | Text | None", **props: Any) -> "Text":
-        if isinstance(part, RichText):
-            self.xml += part.xml
+    def append(self, part: "str | Text | None", *props: str) -> "Text":
+        if isinstance(part, Text):
+            self.runs += [(text, own | frozenset(props)) for text, own in part.runs]
         elif part:
-            before = len(self.xml)
-            self.add(part, **props)
-            self.xml = self.xml[:before] + self.xml[before:].replace("{", "&#123;").replace("}", "&#125;")
+            self.runs.append((str(part), frozenset(props)))
         return self
 
     def __add__(self, other: "str | Text") -> "Text":
@@ -54,10 +58,20 @@ class Text(RichText):
     def __radd__(self, other: str) -> "Text":
         return Text(other, self)
 
+    def __str__(self) -> str:
+        return "".join(text for text, _ in self.runs)
+
+    def __html__(self) -> str:
+        return "".join(_run_xml(text, props) for text, props in self.runs)
+
+    def styled(self, *props: str) -> "Text":
+        """The same runs with Word formatting added: "bold", "caps" (All Caps; the data keeps its casing)."""
+        return Text().append(self, *props)
+
     @classmethod
     def placeholder(cls, label: str) -> "Text":
         """A highlighted ``[MISSING: label]`` marker that a reviewer cannot overlook."""
-        return cls().append(f"[MISSING: {label}]", highlight=PLACEHOLDER_FILL, bold=True)
+        return cls().append(f"[MISSING: {label}]", "bold", "highlight")
 
     @classmethod
     def join(cls, items: Iterable["str | Text"], sep: str = ", ") -> "Text":
@@ -67,6 +81,12 @@ class Text(RichText):
                 out.append(sep)
             out.append(item)
         return out
+
+
+def _run_xml(text: str, props: frozenset[str]) -> str:
+    rpr = "".join(xml for name, xml in _RUN_PROPERTIES if name in props)
+    return (f"<w:r>{f'<w:rPr>{rpr}</w:rPr>' if rpr else ''}"
+            f'<w:t xml:space="preserve">{_xml_text(text)}</w:t></w:r>')
 
 
 def _finalize(value: Any) -> Any:
