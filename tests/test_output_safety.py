@@ -84,3 +84,21 @@ def test_review_needs_name_and_bar_number():
         Review("", "123")
     with pytest.raises(ReviewGateError):
         Review("Casey Counsel", " ")
+
+
+def test_without_libreoffice_the_set_is_docx_only_and_the_report_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRAFFICKINGRELIEF_SOFFICE", "")
+    result = assemble(case_of(minimal_case()), tmp_path / "drafts", today=TODAY)
+    assert result.documents and all(p.suffix == ".docx" for p in result.documents)
+    report = json.loads(result.report_json.read_text(encoding="utf-8"))
+    assert report["pdf"] == "PDF not produced: LibreOffice is not installed (DOCX only)."
+    assert report["pdf"] in report["warnings"]
+
+
+def test_the_core_never_imports_docassemble_itself():
+    import subprocess
+    import sys
+
+    code = ("import sys, docassemble.traffickingrelief as t, docassemble.traffickingrelief.cli; "
+            "print(sorted(m for m in sys.modules if m.startswith('docassemble.') and 'traffickingrelief' not in m))")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
