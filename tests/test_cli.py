@@ -110,3 +110,19 @@ def test_pdf_required_without_libreoffice_fails_cleanly(tmp_path, monkeypatch, f
     assert main(["assemble", str(write_case(tmp_path, minimal_case())), "--out", str(out), flag, "--quiet"]) == 1
     assert "LibreOffice" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_batch_assembles_each_case_and_keeps_going_past_a_bad_one(tmp_path):
+    cases = tmp_path / "clinic-day"
+    cases.mkdir()
+    write_case(cases, minimal_case(), "client-001.json")
+    write_case(cases, minimal_case(jurisdiction="NY", statute="Penal Law § 230.00", prosecutor_consent=None), "client-002.json")
+    write_case(cases, minimal_case(conviction_date="not-a-date"), "client-003.json")
+    proc = run("batch", str(cases), "--out", str(tmp_path / "out"), "--no-pdf")
+    assert proc.returncode == 2
+    assert "client-003.json: not assembled" in proc.stderr and "convictions[0].conviction_date" in proc.stderr
+    assert (tmp_path / "out" / "client-001" / "record_relief" / "PA-1-motion.docx").is_file()
+    assert (tmp_path / "out" / "client-002" / "record_relief" / "NY-1-motion.docx").is_file()
+    assert not (tmp_path / "out" / "client-003").exists()
+    again = run("batch", str(cases / "client-001.json"), "--out", str(tmp_path / "out"), "--no-pdf")
+    assert again.returncode == 0  # repeatable: a second run replaces the set it made

@@ -1,4 +1,4 @@
-"""The ``traffickingrelief`` command: demo, assemble, screen, jurisdictions, schema.
+"""The ``traffickingrelief`` command: demo, assemble, batch, screen, jurisdictions, schema.
 
 Exit status: 0 done; 1 the work failed (nothing was written); 2 bad input or usage (every problem
 is listed by field). Messages name fields and files, never the client's own words.
@@ -60,6 +60,14 @@ def _parser() -> argparse.ArgumentParser:
     asm.add_argument("--bar-number", help="reviewing attorney's bar number (with --final)")
     output_options(asm)
 
+    batch = sub.add_parser("batch", help="assemble many case files (a clinic day) into one folder each",
+                           description="Assemble every case file given (files or folders of .yml/.yaml/.json) into "
+                                       "OUT/<case file name>/. One bad case file does not stop the others; the exit "
+                                       "status is 2 if any case file was invalid, 1 if any other case failed.")
+    batch.add_argument("cases", nargs="+", help="case files, or folders holding them")
+    batch.add_argument("--out", required=True, help="folder that receives one drafts folder per case file")
+    output_options(batch)
+
     scr = sub.add_parser("screen", help="print eligibility for each conviction and arrest",
                          description="Screen every conviction and arrest in a case file against the jurisdiction data.")
     scr.add_argument("case", help="case file (.yml, .yaml or .json)")
@@ -113,6 +121,40 @@ def _run_assembly(case_path: Path, args, review: Review | None) -> int:
     return OK
 
 
+def _case_files(paths: list[str]) -> list[Path]:
+    found = []
+    for given in map(Path, paths):
+        if given.is_dir():
+            found += sorted(p for p in given.iterdir() if p.suffix.lower() in (".yml", ".yaml", ".json"))
+        else:
+            found.append(given)
+    return found
+
+
+def _cmd_batch(args) -> int:
+    files = _case_files(args.cases)
+    if not files:
+        print("traffickingrelief: no case files found", file=sys.stderr)
+        return BAD_INPUT
+    stems = [f.stem for f in files]
+    if len(set(stems)) != len(stems):
+        print("traffickingrelief: two case files share a name; each needs its own output folder", file=sys.stderr)
+        return BAD_INPUT
+    worst, out = OK, Path(args.out)
+    for i, path in enumerate(files, 1):
+        try:
+            result = assemble(path, out / path.stem, _families(args.families), pdf=args.pdf)
+            counts = len(result.report["missing_facts"]) + len(result.report["unknown_law"])
+            print(f"[{i}/{len(files)}] {path.name}: {len(result.documents)} files, {counts} placeholder(s) -> {result.out_dir}")
+        except (CaseFileError, UnknownJurisdictionError) as exc:
+            worst = BAD_INPUT
+            print(f"[{i}/{len(files)}] {path.name}: not assembled: {exc}", file=sys.stderr)
+        except TraffickingReliefError as exc:
+            worst = FAILED if worst == OK else worst
+            print(f"[{i}/{len(files)}] {path.name}: failed: {exc}", file=sys.stderr)
+    return worst
+
+
 def _cmd_screen(args) -> int:
     results = screen(load_case(args.case))
     if args.json:
@@ -157,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
                 print("traffickingrelief: --reviewed-by and --bar-number only apply with --final", file=sys.stderr)
                 return BAD_INPUT
             return _run_assembly(Path(args.case), args, review)
+        if args.command == "batch":
+            return _cmd_batch(args)
         if args.command == "screen":
             return _cmd_screen(args)
         if args.command == "jurisdictions":
