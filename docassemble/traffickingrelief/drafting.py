@@ -108,7 +108,3 @@ class Draft:
             pos = match.end()
         text.append(clause["text"][pos:])
         return text
-
-    def report_entry(self) -> dict:
-        return {"family": self.family, "kind": self.kind, "title": self.title, "group": self.group,
-                "law_used": list(self.law_used.values()), "missing": list(self.missing)}

@@ -22,7 +22,6 @@ import yaml
 from .errors import CaseFileError
 from .resources import DuplicateKeyError, load_schema, read_yaml
 
-CASE_FILE_VERSION = 1
 SCHEMA_NAME = "case_file.schema.json"
 
 # Characters XML 1.0 cannot carry: a document holding one would not open.

@@ -62,10 +62,6 @@ class Jurisdiction:
     def value(self, key: str) -> Any:
         return self.fact(key).value
 
-    @property
-    def has_record_relief(self) -> bool:
-        return self.value("record_relief.available") is True
-
 
 def _is_fact(node: Any) -> bool:
     return isinstance(node, dict) and {"value", "source", "verified", "as_of"} <= node.keys()

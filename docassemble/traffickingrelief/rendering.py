@@ -55,9 +55,6 @@ class Text:
     def __add__(self, other: "str | Text") -> "Text":
         return Text(self, other)
 
-    def __radd__(self, other: str) -> "Text":
-        return Text(other, self)
-
     def __str__(self) -> str:
         return "".join(text for text, _ in self.runs)
 
