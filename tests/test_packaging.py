@@ -31,9 +31,10 @@ def wheel(tmp_path_factory) -> Path:
 def _expected_data_files() -> set[str]:
     expected = {f"{PKG}/data/questions/{p.name}" for p in (ROOT / "interviews").glob("*.yml")}
     expected |= {f"{PKG}/data/templates/{p.name}" for p in (ROOT / "templates").glob("*.docx")}
-    sources = ROOT / PKG / "data" / "sources"
-    expected |= {f"{PKG}/data/sources/{p.relative_to(sources).as_posix()}" for p in sources.rglob("*")
-                 if p.is_file() and "__pycache__" not in p.parts}
+    for folder in ("sources", "static"):
+        root = ROOT / PKG / "data" / folder
+        expected |= {f"{PKG}/data/{folder}/{p.relative_to(root).as_posix()}" for p in root.rglob("*")
+                     if p.is_file() and "__pycache__" not in p.parts}
     return expected
 
 

@@ -1,0 +1,777 @@
+"""Glue between the docassemble interview (interviews/tr_*.yml) and the assembly core.
+
+The interview stays thin: its YAML asks questions and stores the answers on plain objects; this
+module turns those answers into a case file (the same dict the CLI reads), fills the answers back
+in from an uploaded case file, says which record questions a jurisdiction's data calls for,
+prepares screening results for display, and runs the assembly. It holds no legal rule of its own:
+every rule stays in the core (``screening.py``, the jurisdiction data).
+
+This module never imports docassemble at module level, so it is unit-tested without it
+(``tests/test_interview_support.py``). It reads interview objects by duck typing: an object's
+answers are its instance ``__dict__`` (never ``getattr``, which on a docassemble ``DAObject``
+would leave a pending "undefined" error behind), a list's items are its ``elements``.
+Messages name fields, never the client's own text, and nothing here logs.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from .assembly import FAMILIES, assemble
+from .errors import CaseFileError, TraffickingReliefError
+from .facts import parse_case
+from .jurisdictions import coverage, load_all, load_jurisdiction
+from .report import REPORT_JSON, REPORT_MD
+from .resources import load_schema, read_yaml
+from .screening import CONSENT, screen
+
+__all__ = [
+    "esc", "jurisdiction_choices", "jurisdiction_names", "jurisdiction_overview", "record_questions", "asks",
+    "selected_codes", "build_case_file", "case_problems", "case_file_json", "read_case_file_upload",
+    "prefill_from_case_file", "apply_prefill", "screening_rows", "any_draftable", "assemble_into",
+    "record_summary", "display_date", "state_choices", "write_export_file", "EXPORT_FILENAME", "MAX_UPLOAD_BYTES",
+    "OFFENCE_CATEGORIES",
+]
+
+EXPORT_FILENAME = "case-file.json"
+CASE_FILE_VERSION = load_schema("case_file.schema.json")["properties"]["case_file_version"]["const"]
+MAX_UPLOAD_BYTES = 2_000_000
+
+# Stable choice codes of the interview -> case-file values. Labels live in the YAML (translated).
+YES, NO, NOT_SURE, PREFER_NOT = "yes", "no", "not_sure", "prefer_not_to_say"
+WRITE_NOW = "write_now"
+_TRI = {YES: True, NO: False}
+_TYPE_CHOICES = {"labor": ["labor"], "sex": ["sex"], "both": ["labor", "sex"]}
+US_CITIZEN, NOT_US_CITIZEN = "us_citizen", "not_us_citizen"
+US_CITIZENSHIP = "United States"
+UNKNOWN_CHOICE = "not_sure"  # offence class, defence, consent: "I don't know" -> None in the case file
+
+# Official papers a survivor may hold: code -> the title written into the case file (and the drafts).
+OFFICIAL_DOCUMENTS = {
+    "t_visa_approval": "Form I-797 approval notice for T nonimmigrant status",
+    "t_visa_pending": "Form I-797 receipt notice for a pending T visa application (Form I-914)",
+    "continued_presence": "Continued Presence letter from federal law enforcement",
+    "hhs_letter": "HHS certification or eligibility letter (Office on Trafficking in Persons)",
+    "law_enforcement_declaration": "Form I-914 Supplement B declaration signed by a law enforcement agency",
+}
+
+
+def _schema_enum(*path: str) -> tuple:
+    node = load_schema("case_file.schema.json")["$defs"]
+    for key in path:
+        node = node[key]
+    return tuple(v for v in node["enum"] if v is not None)
+
+
+OFFENCE_CATEGORIES = _schema_enum("offence_categories", "items")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading interview objects without docassemble
+
+
+def _get(obj: Any, name: str, default: Any = None) -> Any:
+    """An answer stored on ``obj`` (a DAObject, a plain object or a mapping), or ``default``."""
+    if obj is None:
+        return default
+    if isinstance(obj, Mapping):
+        return obj.get(name, default)
+    try:
+        return vars(obj).get(name, default)
+    except TypeError:
+        return default
+
+
+def _items(seq: Any) -> list:
+    """The items of a DAList (its ``elements``) or of a plain list, without triggering a gather."""
+    if seq is None:
+        return []
+    if isinstance(seq, (list, tuple)):
+        return list(seq)
+    elements = _get(seq, "elements")
+    return list(elements) if isinstance(elements, (list, tuple)) else []
+
+
+def selected_codes(value: Any, order: Iterable[str] | None = None) -> list[str]:
+    """Codes ticked in a checkbox answer (a DADict or dict of booleans, or a list), in ``order``."""
+    if value is None:
+        return []
+    if not isinstance(value, (Mapping, list, tuple, set, frozenset)):
+        elements = _get(value, "elements")
+        value = elements if elements is not None else []
+    if isinstance(value, Mapping):
+        chosen = [str(k) for k, v in value.items() if v]
+    else:
+        chosen = [str(v) for v in value]
+    if order is not None:
+        order = list(order)
+        rank = {code: i for i, code in enumerate(order)}
+        chosen = sorted(set(chosen), key=lambda c: (rank.get(c, len(order)), c))
+    return chosen
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _date(value: Any) -> str | None:
+    """A date answer (docassemble's DADateTime, a date, or text) as YYYY-MM-DD; None when blank."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    if not text:
+        return None
+    for fmt in ("%Y-%m-%d", "%m/%d/%Y", "%Y-%m-%dT%H:%M:%S"):
+        try:
+            return dt.datetime.strptime(text[:19] if "T" in fmt else text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return text  # parse_case reports it by field path
+
+
+def _tri(choice: Any) -> bool | None:
+    return _TRI.get(choice)
+
+
+def _int(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _prune(mapping: dict) -> dict:
+    """Drop keys whose value is None or empty (absent means unknown in a case file)."""
+    return {k: v for k, v in mapping.items() if v is not None and v != [] and v != {}}
+
+
+# ---------------------------------------------------------------------------------------------
+# Display helpers
+
+
+_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "[": "&#91;", "]": "&#93;",
+            "*": "&#42;", "_": "&#95;", "`": "&#96;", "#": "&#35;", "\\": "&#92;", "|": "&#124;", "~": "&#126;",
+            "$": "&#36;", "{": "&#123;", "}": "&#125;", "!": "&#33;", "=": "&#61;", "+": "&#43;", "-": "&#45;"}
+_ESCAPE_RE = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
+
+
+def esc(value: Any) -> str:
+    """Text (a user's answer, or data) made inert for a docassemble screen.
+
+    Screens are Markdown with HTML and docassemble's own ``[FILE ...]``-style markup; every
+    character any of those gives a meaning to becomes a character reference, and line breaks
+    become spaces, so what a person typed always shows as typed and never as markup.
+    """
+    if value is None:
+        return ""
+    text = re.sub(r"\s*[\r\n]+\s*", " ", str(value))
+    return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], text)
+
+
+def display_date(value: Any) -> str:
+    """A stored date answer as YYYY-MM-DD for review screens ("" when blank)."""
+    return _date(value) or ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Jurisdictions: choices, the overview, and which record questions their data calls for
+
+
+def jurisdiction_choices() -> list[dict]:
+    """``[{code: name}, ...]`` for a docassemble ``choices: code:``: states and DC by name, federal last."""
+    rows = sorted(coverage(), key=lambda r: (r["kind"] == "federal", r["name"]))
+    return [{r["code"]: r["name"]} for r in rows]
+
+
+def state_choices(codes: Iterable[str]) -> list[list]:
+    """``[[code, name, default], ...]`` for one record's state: the chosen places, the first preselected."""
+    known = load_all()
+    return [[c, known[c].name, i == 0] for i, c in enumerate(c for c in codes if c in known)]
+
+
+def jurisdiction_names(codes: Iterable[str]) -> list[str]:
+    known = load_all()
+    return [known[c].name for c in codes if c in known]
+
+
+def jurisdiction_overview(codes: Iterable[str]) -> list[dict]:
+    """One row per chosen jurisdiction for the overview screen (legal text stays as the data has it)."""
+    rows = []
+    for code in codes:
+        j = load_jurisdiction(code)
+        available = j.value("record_relief.available")
+        citation = j.fact("record_relief.citation")
+        rows.append({
+            "code": code, "name": j.name,
+            "relief": "yes" if available is True else ("no" if available is False else "unknown"),
+            "remedy": j.value("record_relief.remedy_name"), "citation": citation.value,
+            "verified": citation.verified, "data_as_of": j.data_as_of.isoformat(),
+        })
+    return rows
+
+
+def record_questions(code: str | None) -> dict[str, bool]:
+    """Which optional record questions matter in this jurisdiction, read from its data.
+
+    A question is asked unless the data says its answer cannot change anything there (for example
+    the prosecutor's consent is asked only where the law requires it or the data does not know).
+    """
+    everything = {"prosecutor_consent": True, "offence_class": True, "violent": True, "affirmative_defence": True}
+    if not code or code not in load_all():
+        return everything
+    j = load_jurisdiction(code)
+    available = j.value("record_relief.available")
+    if available is False:
+        return {key: False for key in everything}
+    if available is None:
+        return everything
+    scope = j.value("record_relief.offences")
+    minor_scope = j.value("record_relief.offences_if_minor")
+    scopes = [s for s in (scope, minor_scope) if s]
+    return {
+        "prosecutor_consent": j.value("record_relief.prosecutor_consent_required") is not False,
+        "offence_class": scope is None or any(s.get("max_offence_class") for s in scopes),
+        "violent": scope is None or any(s.get("scope") == "non_violent" for s in scopes),
+        "affirmative_defence": j.value("record_relief.failed_defence_bars_relief") is not False,
+    }
+
+
+def asks(code: str | None, question: str) -> bool:
+    """``show if`` helper: does this jurisdiction's data call for ``question``?"""
+    return record_questions(code).get(question, True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Answers -> case file
+
+
+def _preparer_role(user_role: Any, helper_role: Any, stored: Any) -> str:
+    if stored in ("attorney", "advocate"):
+        return stored
+    if user_role in ("attorney", "advocate"):
+        return user_role
+    return helper_role if helper_role in ("attorney", "advocate") else "advocate"
+
+
+def _client(client: Any, interview_language: Any) -> dict:
+    immigration = _get(client, "immigration_choice")
+    citizenship = status = None
+    if immigration == US_CITIZEN:
+        citizenship = US_CITIZENSHIP
+    elif immigration == NOT_US_CITIZEN:
+        citizenship, status = _text(_get(client, "citizenship")), _text(_get(client, "immigration_status"))
+    language = _text(_get(client, "preferred_language")) or (
+        interview_language if interview_language in ("en", "es") else None)
+    contact = _prune({
+        "street": _text(_get(client, "street")), "city": _text(_get(client, "city")),
+        "state": _text(_get(client, "state")), "postal_code": _text(_get(client, "postal_code")),
+        "phone": _text(_get(client, "phone")), "email": _text(_get(client, "email")),
+        "safe_to_contact": _tri(_get(client, "safe_to_contact_choice")),
+    })
+    return _prune({
+        "legal_name": _text(_get(client, "legal_name")) or "",
+        "pseudonym": _text(_get(client, "pseudonym")),
+        "use_pseudonym_in_filings": _get(client, "pseudonym_choice") == YES,
+        "date_of_birth": _date(_get(client, "date_of_birth")),
+        "contact": contact,
+        "preferred_language": language,
+        "citizenship": citizenship,
+        "immigration_status": status,
+    })
+
+
+def _trafficking(t: Any, carry: Mapping) -> dict:
+    period = _prune({"start": _date(_get(t, "period_start")), "end": _date(_get(t, "period_end")),
+                     "place": _text(_get(t, "place"))})
+    periods = ([period] if period else []) + list(carry.get("extra_periods", []))
+    trafficker = _prune({"name": carry.get("first_trafficker_name"), "relationship": _text(_get(t, "relationship"))})
+    traffickers = ([trafficker] if trafficker else []) + list(carry.get("extra_traffickers", []))
+    documents = [OFFICIAL_DOCUMENTS[c] for c in selected_codes(_get(t, "documents"), OFFICIAL_DOCUMENTS)
+                 if c in OFFICIAL_DOCUMENTS]
+    other = _get(t, "other_documents")
+    if other:
+        documents += [line.strip() for line in str(other).splitlines() if line.strip() and line.strip() not in documents]
+    return _prune({
+        "types": _TYPE_CHOICES.get(_get(t, "type_choice"), []),
+        "periods": periods,
+        "traffickers": traffickers,
+        "force": _tri(_get(t, "force_choice")),
+        "fraud": _tri(_get(t, "fraud_choice")),
+        "coercion": _tri(_get(t, "coercion_choice")),
+        "means_description": _text(_get(t, "means_description")),
+        "age_at_start": _int(_get(t, "age_at_start")),
+        "narrative": _text(_get(t, "narrative")) if _get(t, "narrative_choice") == WRITE_NOW else None,
+        "ended_on": _date(_get(t, "ended_on")),
+        "sought_services_on": _date(_get(t, "sought_services_on")),
+        "official_documentation": documents,
+    })
+
+
+def _coded(value: Any, allowed: tuple) -> Any:
+    return value if value in allowed else None
+
+
+def _records(records: Any) -> tuple[list[dict], list[dict]]:
+    convictions, arrests = [], []
+    used = {str(_get(r, "id")) for r in _items(records) if _get(r, "id")}
+    counters = {"conviction": 0, "arrest": 0}
+    seen: set[str] = set()
+    for rec in _items(records):
+        kind = "arrest" if _get(rec, "kind") == "arrest" else "conviction"
+        rid = _text(_get(rec, "id"))
+        if not rid or rid in seen:
+            prefix = "c" if kind == "conviction" else "a"
+            while True:
+                counters[kind] += 1
+                rid = f"{prefix}{counters[kind]}"
+                if rid not in used and rid not in seen:
+                    break
+        seen.add(rid)
+        out = {
+            "id": rid, "jurisdiction": _text(_get(rec, "jurisdiction")) or "",
+            "court": _text(_get(rec, "court")), "county": _text(_get(rec, "county")),
+            "case_number": _text(_get(rec, "case_number")), "offence": _text(_get(rec, "offence")) or "",
+            "statute": _text(_get(rec, "statute")),
+            "offence_categories": selected_codes(_get(rec, "offence_categories"), OFFENCE_CATEGORIES),
+            "offence_class": _coded(_get(rec, "offence_class"), _schema_enum("conviction", "properties", "offence_class")),
+            "violent": _tri(_get(rec, "violent_choice")),
+        }
+        if kind == "conviction":
+            out.update({
+                "offence_date": _date(_get(rec, "offence_date")), "arrest_date": _date(_get(rec, "arrest_date")),
+                "conviction_date": _date(_get(rec, "conviction_date")), "disposition": _text(_get(rec, "disposition")),
+                "sentence": _text(_get(rec, "sentence")),
+                "sentence_completed_on": _date(_get(rec, "sentence_completed_on")),
+                "juvenile_adjudication": True if _get(rec, "juvenile_choice") == YES else None,
+                "affirmative_defence_at_trial": _coded(_get(rec, "affirmative_defence_at_trial"),
+                                                       _schema_enum("conviction", "properties", "affirmative_defence_at_trial")),
+            })
+        else:
+            out.update({
+                "agency": _text(_get(rec, "agency")), "arrest_date": _date(_get(rec, "arrest_date")),
+                "disposition": _coded(_get(rec, "arrest_disposition"), _schema_enum("arrest", "properties", "disposition")),
+                "disposition_date": _date(_get(rec, "disposition_date")),
+            })
+        out["trafficking_connection"] = (_text(_get(rec, "trafficking_connection"))
+                                         if _get(rec, "connection_choice") == WRITE_NOW else None)
+        out["prosecutor_consent"] = _coded(_get(rec, "prosecutor_consent"),
+                                           _schema_enum("conviction", "properties", "prosecutor_consent"))
+        out = _prune(out)
+        out.setdefault("jurisdiction", "")
+        out.setdefault("offence", "")
+        (convictions if kind == "conviction" else arrests).append(out)
+    return convictions, arrests
+
+
+def _contacts(items: Any) -> list[dict]:
+    return [_prune({
+        "agency": _text(_get(c, "agency")) or "", "officer": _text(_get(c, "officer")),
+        "phone": _text(_get(c, "phone")), "email": _text(_get(c, "email")),
+        "report_number": _text(_get(c, "report_number")), "contact_date": _date(_get(c, "contact_date")),
+        "cooperation": _text(_get(c, "cooperation")),
+    }) | {"agency": _text(_get(c, "agency")) or ""} for c in _items(items)]
+
+
+def _evidence(items: Any) -> list[dict]:
+    out, seen = [], set()
+    used = {str(_get(e, "id")) for e in _items(items) if _get(e, "id")}
+    n = 0
+    for item in _items(items):
+        eid = _text(_get(item, "id"))
+        if not eid or eid in seen:
+            while True:
+                n += 1
+                eid = f"e{n}"
+                if eid not in used and eid not in seen:
+                    break
+        seen.add(eid)
+        out.append(_prune({
+            "id": eid, "title": _text(_get(item, "title")) or "",
+            "kind": _coded(_get(item, "kind"), _schema_enum("evidence", "properties", "kind")),
+            "path": _text(_get(item, "path")), "date": _date(_get(item, "date")),
+            "description": _text(_get(item, "description")),
+        }) | {"title": _text(_get(item, "title")) or ""})
+    return out
+
+
+def build_case_file(*, client: Any = None, trafficking: Any = None, records: Any = None, le_contacts: Any = None,
+                    evidence_items: Any = None, preparer: Any = None, user_role: Any = None, helper_role: Any = None,
+                    interview_language: Any = None, confidential_filing_choice: Any = None,
+                    carry_over: Mapping | None = None) -> dict:
+    """The interview's answers as a case file (``case_file.schema.json``); unanswered means absent.
+
+    ``carry_over`` holds what an uploaded case file had and the interview does not ask about
+    (pending charges, prior relief, losses, family members, A-number, extra periods...), so a
+    case file that goes through the interview comes back out whole.
+    """
+    carry = dict(carry_over or {})
+    convictions, arrests = _records(records)
+    role = _preparer_role(user_role, helper_role, _get(preparer, "role"))
+    preparer_out = _prune({
+        "name": _text(_get(preparer, "name")) or "", "role": role,
+        "bar_number": _text(_get(preparer, "bar_number")) if role == "attorney" else None,
+        "bar_state": _text(_get(preparer, "bar_state")) if role == "attorney" else None,
+        "organisation": _text(_get(preparer, "organisation")), "address": _text(_get(preparer, "address")),
+        "phone": _text(_get(preparer, "phone")), "email": _text(_get(preparer, "email")),
+    }) | {"name": _text(_get(preparer, "name")) or "", "role": role}
+    client_out = _client(client, interview_language)
+    client_out.setdefault("legal_name", "")
+    if carry.get("a_number"):
+        client_out["a_number"] = carry["a_number"]
+    data: dict[str, Any] = {"case_file_version": CASE_FILE_VERSION, "client": client_out}
+    trafficking_out = _trafficking(trafficking, carry)
+    if trafficking_out:
+        data["trafficking"] = trafficking_out
+    if convictions:
+        data["convictions"] = convictions
+    if arrests:
+        data["arrests"] = arrests
+    for key in ("pending_charges", "prior_relief"):
+        if carry.get(key):
+            data[key] = copy.deepcopy(list(carry[key]))
+    contacts = _contacts(le_contacts)
+    if contacts:
+        data["law_enforcement_contacts"] = contacts
+    for key in ("losses", "family_members"):
+        if carry.get(key):
+            data[key] = copy.deepcopy(carry[key])
+    evidence = _evidence(evidence_items)
+    if evidence:
+        data["evidence"] = evidence
+    data["preparer"] = preparer_out
+    if confidential_filing_choice in (YES, NO):
+        data["requests"] = {"confidential_filing": confidential_filing_choice == YES}
+    return data
+
+
+def case_problems(data: Any) -> list[str]:
+    """Every problem with a case file, by field path (empty when it is valid and screenable)."""
+    try:
+        case = parse_case(data)
+        screen(case)
+    except CaseFileError as exc:
+        return list(exc.problems)
+    except TraffickingReliefError as exc:
+        return [str(exc)]
+    return []
+
+
+def case_file_json(data: Mapping) -> str:
+    """The case file as the JSON the CLI reads (UTF-8, stable key order, newline at the end)."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Upload: a case file in, answers out
+
+
+def read_case_file_upload(path: str | Path, filename: str | None = None) -> dict:
+    """Read and validate an uploaded case file. Returns ``{"data": dict | None, "problems": [...]}``.
+
+    Problems name the field (``convictions[0].conviction_date: not a date (use YYYY-MM-DD)``) and
+    never quote the file's text.
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return {"data": None, "problems": ["(file): the upload could not be read"]}
+    if size > MAX_UPLOAD_BYTES:
+        return {"data": None, "problems": [f"(file): too large (at most {MAX_UPLOAD_BYTES // 1_000_000} MB)"]}
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return {"data": None, "problems": ["(file): not UTF-8 text"]}
+    suffix = Path(filename or path.name).suffix.lower()
+    data: Any = None
+    problems: list[str] = []
+    if suffix == ".json" or (suffix not in (".yml", ".yaml") and text.lstrip().startswith("{")):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            problems = [f"(file): not valid JSON (line {exc.lineno}, column {exc.colno})"]
+    else:
+        try:
+            data = read_yaml(text)
+        except Exception as exc:  # YAML syntax errors and duplicate keys
+            mark = getattr(exc, "problem_mark", None)
+            where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+            line = getattr(exc, "line", None)
+            problems = [f"(file): not valid YAML{where}" if mark or not line else f"(file): {exc}"]
+    if problems:
+        return {"data": None, "problems": problems}
+    problems = case_problems(data)
+    return {"data": None if problems else data, "problems": problems}
+
+
+def _choice_from_bool(value: Any) -> str:
+    return YES if value is True else (NO if value is False else NOT_SURE)
+
+
+def prefill_from_case_file(data: Mapping) -> dict:
+    """Interview answers from a valid case file (the inverse of ``build_case_file``).
+
+    Returns plain data: ``{"client": {...}, "trafficking": {...}, "records": [{...}],
+    "le_contacts": [...], "evidence_items": [...], "preparer": {...}, "conviction_states": [...],
+    "le_contact_choice", "evidence_choice", "confidential_filing_choice", "carry_over": {...}}``.
+    Dates stay YYYY-MM-DD text; checkbox answers are ``{code: bool}`` for every choice.
+    """
+    data = copy.deepcopy(dict(data))
+    c = data.get("client", {})
+    contact = c.get("contact", {}) or {}
+    citizenship, status = c.get("citizenship"), c.get("immigration_status")
+    if citizenship is None and status is None:
+        immigration = PREFER_NOT
+    elif (citizenship or "").strip().lower() in ("united states", "us", "u.s.", "usa", "united states of america") and not status:
+        immigration = US_CITIZEN
+    else:
+        immigration = NOT_US_CITIZEN
+    client = {
+        "legal_name": c.get("legal_name"), "pseudonym": c.get("pseudonym"),
+        "pseudonym_choice": YES if c.get("use_pseudonym_in_filings") else NO,
+        "date_of_birth": c.get("date_of_birth"), "preferred_language": c.get("preferred_language"),
+        "street": contact.get("street"), "city": contact.get("city"), "state": contact.get("state"),
+        "postal_code": contact.get("postal_code"), "phone": contact.get("phone"), "email": contact.get("email"),
+        "safe_to_contact_choice": _choice_from_bool(contact.get("safe_to_contact")),
+        "immigration_choice": immigration,
+        "citizenship": citizenship if immigration == NOT_US_CITIZEN else None,
+        "immigration_status": status if immigration == NOT_US_CITIZEN else None,
+    }
+    t = data.get("trafficking", {}) or {}
+    types = sorted(set(t.get("types", [])))
+    type_choice = {("labor",): "labor", ("sex",): "sex", ("labor", "sex"): "both"}.get(tuple(types), NOT_SURE)
+    periods = list(t.get("periods", []))
+    first_period = periods[0] if periods else {}
+    traffickers = list(t.get("traffickers", []))
+    first_trafficker = traffickers[0] if traffickers else {}
+    docs = list(t.get("official_documentation", []))
+    by_title = {title: code for code, title in OFFICIAL_DOCUMENTS.items()}
+    trafficking = {
+        "type_choice": type_choice,
+        "period_start": first_period.get("start"), "period_end": first_period.get("end"),
+        "place": first_period.get("place"), "relationship": first_trafficker.get("relationship"),
+        "force_choice": _choice_from_bool(t.get("force")), "fraud_choice": _choice_from_bool(t.get("fraud")),
+        "coercion_choice": _choice_from_bool(t.get("coercion")),
+        "means_description": t.get("means_description"),
+        "age_at_start": t.get("age_at_start"),
+        "narrative_choice": WRITE_NOW if t.get("narrative") else PREFER_NOT, "narrative": t.get("narrative"),
+        "ended_on": t.get("ended_on"), "sought_services_on": t.get("sought_services_on"),
+        "documents": {code: code in {by_title.get(d) for d in docs} for code in OFFICIAL_DOCUMENTS},
+        "other_documents": "\n".join(d for d in docs if d not in by_title) or None,
+        "when_done": True,
+    }
+    records = []
+    for kind, group in (("conviction", data.get("convictions", [])), ("arrest", data.get("arrests", []))):
+        for r in group:
+            item = {
+                "id": r.get("id"), "kind": kind, "jurisdiction": r.get("jurisdiction"), "court": r.get("court"),
+                "county": r.get("county"), "case_number": r.get("case_number"), "offence": r.get("offence"),
+                "statute": r.get("statute"),
+                "offence_categories": {code: code in r.get("offence_categories", []) for code in OFFENCE_CATEGORIES},
+                "offence_class": r.get("offence_class") or UNKNOWN_CHOICE,
+                "violent_choice": _choice_from_bool(r.get("violent")),
+                "arrest_date": r.get("arrest_date"),
+                "connection_choice": WRITE_NOW if r.get("trafficking_connection") else PREFER_NOT,
+                "trafficking_connection": r.get("trafficking_connection"),
+                "prosecutor_consent": r.get("prosecutor_consent") or UNKNOWN_CHOICE,
+                "outcome_done": True,
+            }
+            if kind == "conviction":
+                item.update({
+                    "offence_date": r.get("offence_date"), "conviction_date": r.get("conviction_date"),
+                    "disposition": r.get("disposition"), "sentence": r.get("sentence"),
+                    "sentence_completed_on": r.get("sentence_completed_on"),
+                    "juvenile_choice": YES if r.get("juvenile_adjudication") else NO,
+                    "affirmative_defence_at_trial": r.get("affirmative_defence_at_trial") or UNKNOWN_CHOICE,
+                })
+            else:
+                item.update({"agency": r.get("agency"), "arrest_disposition": r.get("disposition") or "unknown",
+                             "disposition_date": r.get("disposition_date")})
+            records.append(item)
+    contacts = [{k: lec.get(k) for k in ("agency", "officer", "phone", "email", "report_number", "contact_date",
+                                          "cooperation")} for lec in data.get("law_enforcement_contacts", [])]
+    evidence = [{k: e.get(k) for k in ("id", "title", "kind", "path", "date", "description")}
+                for e in data.get("evidence", [])]
+    for e in evidence:
+        e["kind"] = e["kind"] or "other"
+    p = data.get("preparer", {})
+    preparer = {k: p.get(k) for k in ("name", "role", "bar_number", "bar_state", "organisation", "address",
+                                      "phone", "email")}
+    requests = data.get("requests", {})
+    carry = {
+        "pending_charges": data.get("pending_charges", []), "prior_relief": data.get("prior_relief", []),
+        "losses": data.get("losses", {}), "family_members": data.get("family_members", []),
+        "a_number": c.get("a_number"), "extra_periods": periods[1:], "extra_traffickers": traffickers[1:],
+        "first_trafficker_name": first_trafficker.get("name"),
+    }
+    states = []
+    for r in records:
+        if r["jurisdiction"] not in states:
+            states.append(r["jurisdiction"])
+    return {
+        "client": client, "trafficking": trafficking, "records": records, "le_contacts": contacts,
+        "evidence_items": evidence, "preparer": preparer,
+        "conviction_states": {code: code in states for code in load_all()},
+        "le_contact_choice": YES if contacts else NO, "evidence_choice": YES if evidence else NO,
+        "confidential_filing_choice": (YES if requests.get("confidential_filing") else NO) if "confidential_filing" in requests else None,
+        "carry_over": {k: v for k, v in carry.items() if v not in (None, [], {})},
+    }
+
+
+def _set_all(target: Any, values: Mapping, dict_factory) -> None:
+    for name, value in values.items():
+        if isinstance(value, dict) and dict_factory is not None:
+            owner = _get(target, "instanceName")
+            value = dict_factory(f"{owner}.{name}" if owner else name, value)
+        setattr(target, name, value)
+
+
+def _fill_list(target: Any, items: list[Mapping], dict_factory, complete_attribute: str | None) -> None:
+    target.clear()
+    for values in items:
+        item = target.appendObject()
+        _set_all(item, values, dict_factory)
+        if complete_attribute:
+            setattr(item, complete_attribute, True)
+    target.there_are_any = bool(items)
+    target.there_is_another = False
+    target.gathered = True
+
+
+def apply_prefill(prefill: Mapping, *, client: Any, trafficking: Any, records: Any, le_contacts: Any,
+                  evidence_items: Any, preparer: Any, dict_factory=None) -> dict:
+    """Put ``prefill_from_case_file`` answers onto the interview's objects and lists.
+
+    ``dict_factory(name, {code: bool})`` makes checkbox answers (docassemble: a gathered DADict).
+    Lists are filled through ``clear()``/``appendObject()`` and marked gathered. Returns the
+    top-level answers the YAML assigns itself (states, list choices, carry-over).
+    """
+    _set_all(client, prefill["client"], dict_factory)
+    _set_all(trafficking, prefill["trafficking"], dict_factory)
+    _set_all(preparer, prefill["preparer"], dict_factory)
+    _fill_list(records, prefill["records"], dict_factory, "complete")
+    _fill_list(le_contacts, prefill["le_contacts"], dict_factory, "complete")
+    _fill_list(evidence_items, prefill["evidence_items"], dict_factory, "complete")
+    top = {k: prefill[k] for k in ("le_contact_choice", "evidence_choice", "confidential_filing_choice", "carry_over")}
+    top["conviction_states"] = prefill["conviction_states"]
+    return top
+
+
+# ---------------------------------------------------------------------------------------------
+# Screening for display, and the assembly
+
+
+SCREENING_PREPARER = {"name": "(not yet given)", "role": "advocate"}
+
+
+def screening_rows(data: Mapping, today: dt.date | None = None) -> list[dict]:
+    """One row per conviction or arrest: status code, reasons with citations (from ``screen()``).
+
+    Screening comes before the preparer's details are asked; it does not read them, so a missing
+    preparer is filled in with a stand-in for this check only.
+    """
+    data = copy.deepcopy(dict(data))
+    if not (data.get("preparer") or {}).get("name"):
+        data["preparer"] = dict(SCREENING_PREPARER)
+    case = parse_case(data)
+    rows = []
+    for result in screen(case, today):
+        record = result.record
+        remedy = result.jurisdiction.fact("record_relief.remedy_name")
+        rows.append({
+            "record_id": record.id, "kind": record.kind, "jurisdiction": result.jurisdiction.code,
+            "jurisdiction_name": result.jurisdiction.name, "court": record.court, "case_number": record.case_number,
+            "offence": record.offence, "status": result.status, "draftable": result.draftable,
+            "consent_needed": any(f.kind == CONSENT for f in result.findings),
+            "earliest_filing_date": result.earliest_filing_date.isoformat() if result.earliest_filing_date else None,
+            "remedy": remedy.value,
+            "reasons": [{"kind": f.kind, "text": f.text, "citation": f.fact.source if f.fact else None,
+                         "verified": bool(f.fact and f.fact.verified)} for f in result.findings],
+            "missing": list(result.missing_facts),
+        })
+    return rows
+
+
+def any_draftable(rows: Iterable[Mapping]) -> bool:
+    return any(r["draftable"] for r in rows)
+
+
+def record_summary(record: Any) -> dict:
+    """What a review screen shows about one record (raw values; the YAML escapes them)."""
+    return {"kind": _get(record, "kind"), "jurisdiction": _get(record, "jurisdiction"),
+            "case_number": _get(record, "case_number"), "offence": _get(record, "offence"),
+            "court": _get(record, "court")}
+
+
+def assemble_into(data: Mapping, file_list: Any, *, families: Iterable[str] = FAMILIES, pdf: bool | None = None,
+                  today: dt.date | None = None) -> dict:
+    """Assemble drafts for ``data`` and put every produced file into ``file_list`` (a DAFileList).
+
+    The core writes into a temporary folder, which is deleted once the files are copied into
+    docassemble's storage (``appendObject()``, ``initialize(filename=...)``, ``copy_into()``,
+    ``commit()``). File names are the core's fixed, client-free names (``NY-1-motion.docx``,
+    ``assembly-report.md``). Returns a summary plus one descriptor per file, in the list's order.
+    """
+    case = parse_case(copy.deepcopy(dict(data)))
+    work = Path(tempfile.mkdtemp(prefix="tr-interview-"))
+    try:
+        result = assemble(case, work / "drafts", tuple(families), pdf=pdf, today=today)
+        report = result.report
+        produced = [(result.out_dir / d["file"], {"title": d["title"], "kind": d["kind"], "family": d["family"],
+                                                   "group": d["group"], "format": d["format"],
+                                                   "placeholders": d["placeholders"]})
+                    for d in report["documents"]]
+        produced += [(result.report_markdown, {"title": "Assembly report", "kind": "report", "family": None,
+                                               "group": None, "format": "md", "placeholders": 0}),
+                     (result.report_json, {"title": "Assembly report (JSON)", "kind": "report", "family": None,
+                                           "group": None, "format": "json", "placeholders": 0})]
+        file_list.clear()
+        files = []
+        for path, info in produced:
+            item = file_list.appendObject()
+            item.initialize(filename=path.name)
+            item.copy_into(str(path))
+            item.commit()
+            files.append({**info, "filename": path.name})
+        file_list.gathered = True
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return {
+        "files": files,
+        "documents": sum(1 for f in files if f["kind"] != "report"),
+        "missing_facts": len(report["missing_facts"]),
+        "unknown_law": len(report["unknown_law"]),
+        "unverified_law": len(report["unverified_law"]),
+        "warnings": list(report["warnings"]),
+        "pdf": report["pdf"],
+        "status": report["status"],
+        "screening": [{k: r[k] for k in ("record_id", "jurisdiction", "status", "drafts_produced")}
+                      for r in report["screening"]],
+    }
+
+
+def write_export_file(file_obj: Any, data: Mapping) -> Any:
+    """Write the case file into ``file_obj`` (a DAFile) as ``case-file.json``: a fixed, client-free name."""
+    file_obj.initialize(filename=EXPORT_FILENAME)
+    file_obj.write(case_file_json(data))
+    file_obj.commit()
+    return file_obj
+
+
+# Names of the report files, for tests and the download screen.
+REPORT_FILES = (REPORT_MD, REPORT_JSON)
