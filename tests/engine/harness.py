@@ -33,6 +33,7 @@ the per-process scratch folder and the output folders the caller chooses.
 """
 from __future__ import annotations
 
+import contextlib
 import atexit
 import copy
 import itertools
@@ -150,9 +151,9 @@ class InterviewRun:
         Runs inside a docassemble context, so DAList iteration, ``.path()`` of files etc. work.
         An expression that needs an undefined variable raises docassemble's NameError.
         """
-        from docassemble.base.thread_context import empty_globals, global_context, this_thread
+        from docassemble.base.thread_context import empty_globals, global_context, this_thread, user_dict_context
 
-        with global_context(empty_globals()):
+        with global_context(empty_globals()), user_dict_context(self.user_dict):
             this_thread.current_info = _current_info(self.yaml_ref, self.session_id, None)
             this_thread.session_id = self.session_id
             return eval(expression, self.user_dict)  # noqa: S307 - test-only helper over our own dict
@@ -792,7 +793,8 @@ class _EnginePlugin:
     # --- URLs and HTML (no browser here; values only need to be strings) ---
     @hookimpl
     def url_finder(self, file_reference, kwargs):
-        return f"http://localhost/files/{file_reference}"
+        # str() of a DAFile renders a preview (and fails for PDFs): name the file by its number instead.
+        return f"http://localhost/files/{getattr(file_reference, 'number', file_reference)}"
 
     @hookimpl
     def url_for(self, endpoint, kwargs):
@@ -1190,10 +1192,10 @@ def run_interview(
     run_tmp = Path(tempfile.mkdtemp(prefix="tmp-", dir=_state.scratch))
     saved_tempdir, tempfile.tempdir = tempfile.tempdir, str(run_tmp)
     try:
-        with global_context(empty_globals()):
+        with global_context(empty_globals()), contextlib.ExitStack() as request_scope:
             _forget_if_changed(ref)
             run = _walk(ref, dict(answers or {}), set(stop_at), on_question, max_steps, auto_continue, out,
-                        url_args)
+                        url_args, request_scope)
     finally:
         tempfile.tempdir = saved_tempdir
         shutil.rmtree(run_tmp, ignore_errors=True)
@@ -1202,12 +1204,12 @@ def run_interview(
 
 
 def _walk(ref: str, answers: dict, stop_at: set, on_question, max_steps: int, auto_continue: bool, out: Path,
-          url_args) -> InterviewRun:
+          url_args, request_scope: contextlib.ExitStack) -> InterviewRun:
     """The server's loop, minus HTTP: assemble, read the screen, set its variables, again."""
     import docassemble.base.interview_cache
     import docassemble.base.parse
     from docassemble.base.language.control import update_locale
-    from docassemble.base.thread_context import this_thread
+    from docassemble.base.thread_context import this_thread, user_dict_context
 
     session_id = secrets.token_hex(8)
     visited: list[str] = []
@@ -1223,6 +1225,8 @@ def _walk(ref: str, answers: dict, stop_at: set, on_question, max_steps: int, au
     interview = docassemble.base.interview_cache.get_interview(ref)
     user_dict = docassemble.base.parse.get_initial_dict()
     user_dict["url_args"] = dict(url_args or {})
+    # The server runs each request inside user_dict_context(); defined(), value() and showifdef() read it.
+    request_scope.enter_context(user_dict_context(user_dict))
     steps = 0
     while True:
         if steps >= max_steps:

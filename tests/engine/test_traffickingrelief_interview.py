@@ -26,35 +26,6 @@ INTERVIEW = "traffickingrelief.yml"
 EXAMPLE = REPO / "docassemble" / "traffickingrelief" / "data" / "sources" / "examples" / "example_case.yml"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _server_context():
-    """Two things the server does that the harness does not do (yet); both reported to its author.
-
-    1. The server runs each request inside ``user_dict_context(user_dict)``
-       (docassemble/webapp/interview/views.py), which ``defined()``, ``value()`` and ``showifdef()``
-       read. Here the dict the harness creates is registered the same way.
-    2. The harness's ``url_finder`` formats the DAFile itself (``str()`` renders a PDF preview and
-       fails); URLs are not what these tests check, so a file's URL is made from its number.
-    """
-    import docassemble.base.functions as functions
-    import docassemble.base.parse as parse
-    import docassemble.base.util as util
-
-    created: dict = {}
-    real_initial = parse.get_initial_dict
-    saved = (parse.get_initial_dict, functions.get_current_user_dict, util.url_finder)
-
-    def initial_dict():
-        created["user_dict"] = real_initial()
-        return created["user_dict"]
-
-    parse.get_initial_dict = initial_dict
-    functions.get_current_user_dict = lambda: created.get("user_dict")
-    util.url_finder = lambda ref, **kwargs: f"http://localhost/files/{getattr(ref, 'number', 'x')}"
-    yield
-    parse.get_initial_dict, functions.get_current_user_dict, util.url_finder = saved
-
-
 def as_date(text: str):
     from docassemble.base.util import as_datetime
 
