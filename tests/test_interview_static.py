@@ -196,7 +196,8 @@ def test_the_safety_screen_gives_911_and_the_hotline():
 
 def test_support_module_does_not_import_docassemble():
     source = (REPO / "docassemble" / "traffickingrelief" / "interview_support.py").read_text(encoding="utf-8")
-    assert not re.search(r"^\s*(import|from)\s+docassemble\.(base|webapp)", source, re.M)
+    # only at module level: a function that runs inside docassemble may import it lazily
+    assert not re.search(r"^(import|from)\s+docassemble\.(base|webapp)", source, re.M)
     code = "import sys, docassemble.traffickingrelief.interview_support; " \
            "sys.exit(any(m.startswith('docassemble.base') for m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], cwd=REPO, timeout=60).returncode == 0

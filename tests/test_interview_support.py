@@ -254,3 +254,12 @@ def test_esc_makes_user_text_inert(text):
         assert char not in out
     assert "&amp;amp;" in s.esc("&amp;")  # an entity typed by a person stays visible as typed
     assert s.esc(None) == ""
+
+
+def test_spanish_interface_words_cover_docassembles_table_and_validation_phrases():
+    from docassemble.traffickingrelief.interview_support import spanish_interface_words
+
+    words = spanish_interface_words()
+    assert words["Edit"] == "Editar" and words["Delete"] == "Borrar"
+    assert words["This field is required."] == "Este campo es obligatorio."
+    assert all(isinstance(k, str) and isinstance(v, str) and v for k, v in words.items())

@@ -20,6 +20,7 @@ import json
 import re
 import shutil
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -28,7 +29,7 @@ from .errors import CaseFileError, TraffickingReliefError
 from .facts import parse_case
 from .jurisdictions import coverage, load_all, load_jurisdiction
 from .report import REPORT_JSON, REPORT_MD
-from .resources import load_schema, read_yaml
+from .resources import SOURCES_DIR, load_schema, read_yaml
 from .screening import CONSENT, screen
 
 __all__ = [
@@ -36,7 +37,7 @@ __all__ = [
     "selected_codes", "build_case_file", "case_problems", "case_file_json", "read_case_file_upload",
     "prefill_from_case_file", "apply_prefill", "screening_rows", "any_draftable", "assemble_into",
     "record_summary", "display_date", "state_choices", "write_export_file", "EXPORT_FILENAME", "MAX_UPLOAD_BYTES",
-    "OFFENCE_CATEGORIES",
+    "OFFENCE_CATEGORIES", "use_spanish_interface_words",
 ]
 
 EXPORT_FILENAME = "case-file.json"
@@ -771,6 +772,19 @@ def write_export_file(file_obj: Any, data: Mapping) -> Any:
     file_obj.write(case_file_json(data))
     file_obj.commit()
     return file_obj
+
+
+@lru_cache(maxsize=1)
+def spanish_interface_words() -> dict[str, str]:
+    """Spanish for docassemble's own interface words (data/sources/es_words.yml)."""
+    return read_yaml((SOURCES_DIR / "es_words.yml").read_text(encoding="utf-8"))
+
+
+def use_spanish_interface_words() -> None:
+    """Register those words with docassemble (called by the interview; imports docassemble only here)."""
+    from docassemble.base.functions import update_word_collection
+
+    update_word_collection("es", spanish_interface_words())
 
 
 # Names of the report files, for tests and the download screen.

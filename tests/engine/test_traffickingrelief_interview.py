@@ -204,6 +204,9 @@ def test_spanish_path(tmp_path):
     assert "Estos son **borradores**" in run.status.subquestion_text
     assert case_data(run)["client"]["preferred_language"] == "es"
     assert "NY-1-motion.docx" in drafts(run)
+    # docassemble's own interface words (table actions, validation) come out in Spanish too
+    assert run.value("word('Edit', language='es')") == "Editar"
+    assert run.value("word('This field is required.', language='es')") == "Este campo es obligatorio."
 
 
 def _upload(path: Path, name: str):
