@@ -23,7 +23,7 @@ setup(
     package_dir={f"{PKG}.data.questions": "interviews", f"{PKG}.data.templates": "templates"},
     package_data={
         f"{PKG}.data.questions": ["*.yml"],
-        f"{PKG}.data.templates": ["*.docx"],
+        f"{PKG}.data.templates": ["*.docx", "*/*.docx"],
         f"{PKG}.data.sources": ["*.json", "*.yml", "*.xlsx", "jurisdictions/*.yml", "examples/*"],
         f"{PKG}.data.static": ["*.js", "*.css"],
     },

@@ -30,7 +30,7 @@ def wheel(tmp_path_factory) -> Path:
 
 def _expected_data_files() -> set[str]:
     expected = {f"{PKG}/data/questions/{p.name}" for p in (ROOT / "interviews").glob("*.yml")}
-    expected |= {f"{PKG}/data/templates/{p.name}" for p in (ROOT / "templates").glob("*.docx")}
+    expected |= {f"{PKG}/data/templates/{p.relative_to(ROOT / 'templates').as_posix()}" for p in (ROOT / "templates").rglob("*.docx")}
     for folder in ("sources", "static"):
         root = ROOT / PKG / "data" / folder
         expected |= {f"{PKG}/data/{folder}/{p.relative_to(root).as_posix()}" for p in root.rglob("*")

@@ -15,7 +15,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Inches, Pt, RGBColor
 
-OUT = Path(__file__).resolve().parent.parent / "templates"
+OUT = Path(__file__).resolve().parent.parent / "templates" / "record_relief"
 
 
 def _base() -> Document:

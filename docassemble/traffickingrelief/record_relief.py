@@ -141,7 +141,7 @@ class _GroupBuilder:
 
     # -- documents -------------------------------------------------------------------------
     def motion(self) -> Draft:
-        d = self._new("motion", "Motion for record relief", "motion.docx")
+        d = self._new("motion", "Motion for record relief", "record_relief/motion.docx")
         title = self._remedy_title(d)
         self._caption(d, title)
         docs = self._documents()
@@ -189,7 +189,7 @@ class _GroupBuilder:
                                        if r.kind == "conviction" else Text("not applicable (arrest)"))}
 
     def order(self) -> Draft:
-        d = self._new("proposed_order", "Proposed order", "proposed_order.docx")
+        d = self._new("proposed_order", "Proposed order", "record_relief/proposed_order.docx")
         self._caption(d, Text("[PROPOSED] ORDER GRANTING ", self._remedy_title(d)))
         document_title = self._law(d, "document_title", "title of the motion")
         citation = self._law(d, "citation", "statute")
@@ -206,7 +206,7 @@ class _GroupBuilder:
         return d
 
     def declaration(self) -> Draft:
-        d = self._new("declaration", "Movant's declaration", "declaration.docx")
+        d = self._new("declaration", "Movant's declaration", "record_relief/declaration.docx")
         self._caption(d, Text("DECLARATION OF MOVANT IN SUPPORT OF ", self._remedy_title(d)))
         docs = self._documents()
         cooperation = [c.cooperation for c in self.case.law_enforcement_contacts if c.cooperation]
@@ -227,7 +227,7 @@ class _GroupBuilder:
         return d
 
     def certificate(self) -> Draft:
-        d = self._new("certificate_of_service", "Certificate of service", "certificate_of_service.docx")
+        d = self._new("certificate_of_service", "Certificate of service", "record_relief/certificate_of_service.docx")
         self._caption(d, Text("CERTIFICATE OF SERVICE"))
         d.context.update(
             paragraphs=d.clauses("certificate", document_title=self._law(d, "document_title", "title of the motion"),
@@ -239,7 +239,7 @@ class _GroupBuilder:
         return d
 
     def seal_motion(self) -> Draft:
-        d = self._new("seal_motion", "Motion to file under seal or proceed by pseudonym", "motion.docx")
+        d = self._new("seal_motion", "Motion to file under seal or proceed by pseudonym", "record_relief/motion.docx")
         pseudonym = self.case.client.use_pseudonym_in_filings
         title = "MOTION TO FILE UNDER SEAL AND TO PROCEED BY PSEUDONYM" if pseudonym else "MOTION TO FILE UNDER SEAL"
         self._caption(d, Text(title))
@@ -257,7 +257,7 @@ class _GroupBuilder:
         return d
 
     def checklist(self) -> Draft:
-        d = self._new("after_order_checklist", "After-order checklist", "after_order_checklist.docx")
+        d = self._new("after_order_checklist", "After-order checklist", "record_relief/after_order_checklist.docx")
         intro = d.clauses("checklist", document_title=self._law(d, "document_title", "title of the motion"),
                           court=d.fact(self.group.court, "court"),
                           case_numbers=Text.join([d.fact(r.case_number, "case number") for r in self.group.records]))[0]
