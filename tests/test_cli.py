@@ -64,8 +64,11 @@ def test_jurisdictions_table_and_json():
     data = json.loads(proc.stdout)
     assert data["summary"]["jurisdictions"] == 52
     assert {"US", "DC", "PA", "WY"} <= {r["code"] for r in data["jurisdictions"]}
+    pa = next(r for r in data["jurisdictions"] if r["code"] == "PA")
+    assert "3019" in pa["families"]["record_relief"]["citation"]  # each family reports its own coverage
+    assert data["summary"]["families"]["record_relief"]["available"] >= 40
     text = run("jurisdictions").stdout
-    assert "52 jurisdictions;" in text and "PA" in text
+    assert "of 52 jurisdictions have it" in text and "PA" in text
 
 
 def test_schema_prints_the_json_schema():
@@ -77,7 +80,8 @@ def test_usage_errors_exit_2(tmp_path):
     assert run("assemble").returncode == 2
     assert run("nonsense").returncode == 2
     case = write_case(tmp_path, minimal_case())
-    assert run("assemble", str(case), "--out", str(tmp_path / "o"), "--families", "bogus").returncode == 1
+    bogus = run("assemble", str(case), "--out", str(tmp_path / "o"), "--families", "bogus")
+    assert bogus.returncode == 2 and "unknown draft family: bogus" in bogus.stderr
     assert run("assemble", str(case), "--out", str(tmp_path / "o"), "--reviewed-by", "X").returncode == 2
 
 

@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 
 from docassemble.traffickingrelief import CaseFileError, screen
-from docassemble.traffickingrelief.screening import (ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE, NOT_YET_ELIGIBLE,
-                                                      add_period, normalise_statute)
+from docassemble.traffickingrelief.eligibility import ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE, NOT_YET_ELIGIBLE
+from docassemble.traffickingrelief.families.record_relief.screening import add_period, normalise_statute
 from tests.conftest import TODAY, case_of, minimal_case
 
 
@@ -30,7 +30,7 @@ def test_pennsylvania_listed_offence_with_consent_is_eligible():
 def test_pennsylvania_without_consent_is_blocked_until_the_prosecutor_consents():
     result = only(minimal_case(prosecutor_consent="not_requested"))
     assert result.status == NOT_YET_ELIGIBLE
-    assert result.earliest_filing_date is None
+    assert result.earliest_date is None
     assert result.draftable  # drafts are what one shows the prosecutor to ask for consent
     assert "requires the prosecutor's consent" in texts(result)
     assert "the prosecutor's written consent" in result.missing_facts
@@ -71,7 +71,7 @@ def test_tennessee_waits_one_year_from_the_most_recent_sentence():
     results = screen(case_of(tennessee_case("2026-06-01")), TODAY)
     # Both records wait for the same clock: one year after the most recent sentence ended (hand-worked).
     assert [r.status for r in results] == [NOT_YET_ELIGIBLE, NOT_YET_ELIGIBLE]
-    assert {r.earliest_filing_date for r in results} == {dt.date(2027, 6, 1)}
+    assert {r.earliest_date for r in results} == {dt.date(2027, 6, 1)}
     assert not any(r.draftable for r in results)
 
 
@@ -100,7 +100,7 @@ def test_colorado_does_not_cover_arrests():
               "arrest_date": "2018-01-10", "disposition": "dismissed", "trafficking_connection": "Sent by the trafficker."}
     data["convictions"], data["arrests"] = [], [arrest]
     result = only(data)
-    assert result.record.kind == "arrest"
+    assert result.subject.kind == "arrest"
     assert result.status == NOT_ELIGIBLE and "does not cover arrests" in texts(result)
 
 
@@ -108,7 +108,7 @@ def test_kentucky_sixty_days_after_judgment():
     result = only(minimal_case(jurisdiction="KY", statute="KRS 529.020", conviction_date="2026-11-01",
                                sentence_completed_on=None, prosecutor_consent=None))
     assert result.status == NOT_YET_ELIGIBLE
-    assert result.earliest_filing_date == dt.date(2026, 12, 31)  # Nov 1 + 60 days, counted by hand
+    assert result.earliest_date == dt.date(2026, 12, 31)  # Nov 1 + 60 days, counted by hand
 
 
 def test_state_with_no_statute_says_so():

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from docxtpl import DocxTemplate
 
-from docassemble.traffickingrelief.record_relief import build_drafts, group_by_court
+from docassemble.traffickingrelief.family import select
 from docassemble.traffickingrelief.rendering import jinja_environment
 from docassemble.traffickingrelief.resources import TEMPLATES_DIR
 from docassemble.traffickingrelief.screening import screen
@@ -43,13 +43,13 @@ def test_committed_template_matches_its_generator(tmp_path, name):
 def _example_drafts():
     case = case_of(example_dict())
     case = dataclasses.replace(case, convictions=tuple(c for c in case.convictions if c.jurisdiction == "PA"))
-    groups = group_by_court(screen(case, TODAY))
-    return [d for g in groups for d in build_drafts(case, g, final=False)]
+    [family] = select(["record_relief"])
+    return family.build(case, screen(case, TODAY, ["record_relief"]), final=False)
 
 
 def test_every_template_variable_is_supplied_and_every_supplied_value_is_used():
     drafts = _example_drafts()
-    assert {d.template for d in drafts} == {f"record_relief/{n}" for n in GENERATOR.BUILDERS}
+    assert {d.template.name for d in drafts} == set(GENERATOR.BUILDERS)
     for draft in drafts:
         wanted = DocxTemplate(TEMPLATES_DIR / draft.template).get_undeclared_template_variables(jinja_environment())
         assert wanted == set(draft.context), (draft.kind, wanted ^ set(draft.context))

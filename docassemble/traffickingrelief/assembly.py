@@ -14,15 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import record_relief
 from .drafting import Draft
+from .eligibility import Eligibility
 from .errors import AssemblyError, ReviewGateError
 from .facts import CaseFile, load_case
+from .family import DraftFamily, select
 from .rendering import convert_to_pdf, libreoffice_binary, render_docx, scrub_pdf_metadata
 from .report import REPORT_JSON, REPORT_MD, build_report, is_previous_output, render_markdown
-from .screening import ScreeningResult, screen
-
-FAMILIES = ("record_relief",)
+from .screening import screen
 
 Progress = Callable[[int, int, str], None]
 
@@ -47,30 +46,28 @@ class AssemblyResult:
     report_markdown: Path
     report_json: Path
     report: dict
-    screening: tuple[ScreeningResult, ...]
+    screening: tuple[Eligibility, ...]
 
 
-def assemble(case: CaseFile | str | Path, out_dir: str | Path, families: Iterable[str] = FAMILIES, *,
+def assemble(case: CaseFile | str | Path, out_dir: str | Path, families: Iterable[str] | None = None, *,
              review: Review | None = None, pdf: bool | None = None, today: dt.date | None = None,
              progress: Progress | None = None) -> AssemblyResult:
     """Assemble drafts for ``case`` into ``out_dir``.
 
+    ``families``: the draft families to run, by name (default: every registered family).
     ``pdf``: None converts when LibreOffice is installed, True requires it, False skips it.
     ``review``: given, the set is final (no DRAFT header); it must then have no placeholders.
     """
     if not isinstance(case, CaseFile):
         case = load_case(case)
-    families = tuple(families)
-    unknown = [f for f in families if f not in FAMILIES]
-    if unknown:
-        raise AssemblyError(f"unknown draft family: {', '.join(unknown)} (available: {', '.join(FAMILIES)})")
+    chosen = select(tuple(families) if families is not None else None)
     today = today or dt.date.today()
     out_dir = Path(out_dir).resolve()
     if out_dir.exists() and not is_previous_output(out_dir):
         raise AssemblyError(f"{out_dir} exists and is not a drafts folder made by this tool; choose another --out")
 
-    results = screen(case, today)
-    drafts = _build_drafts(case, results, families, final=review is not None)
+    results = screen(case, today, [f.name for f in chosen])
+    drafts = _build_drafts(case, results, chosen, final=review is not None)
     if review is not None:
         gaps = sum(len(d.missing) for d in drafts)
         if gaps:
@@ -85,7 +82,7 @@ def assemble(case: CaseFile | str | Path, out_dir: str | Path, families: Iterabl
     try:
         written = _write(drafts, work, progress)
         pdf_note = _pdfs(written, binary, work, progress)
-        report = build_report(case, results, drafts, written, families, review, today, pdf_note)
+        report = build_report(case, results, drafts, written, chosen, review, today, pdf_note)
         (work / REPORT_JSON).write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
         (work / REPORT_MD).write_text(render_markdown(report), encoding="utf-8")
         _swap_into_place(work, out_dir)
@@ -96,11 +93,11 @@ def assemble(case: CaseFile | str | Path, out_dir: str | Path, families: Iterabl
     return AssemblyResult(out_dir, documents, out_dir / REPORT_MD, out_dir / REPORT_JSON, report, tuple(results))
 
 
-def _build_drafts(case: CaseFile, results: list[ScreeningResult], families: tuple[str, ...], final: bool) -> list[Draft]:
+def _build_drafts(case: CaseFile, results: list[Eligibility], families: tuple[DraftFamily, ...],
+                  final: bool) -> list[Draft]:
     drafts: list[Draft] = []
-    if "record_relief" in families:
-        for group in record_relief.group_by_court(results):
-            drafts += record_relief.build_drafts(case, group, final)
+    for family in families:
+        drafts += family.build(case, [r for r in results if r.family == family.name], final=final)
     return drafts
 
 

@@ -11,12 +11,14 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .assembly import FAMILIES, Review, assemble
+from .assembly import Review, assemble
+from .eligibility import STATUS_LABELS
 from .errors import CaseFileError, TraffickingReliefError, UnknownJurisdictionError
 from .facts import case_file_schema, load_case
-from .jurisdictions import coverage, coverage_summary
+from .family import family_names, registered_families
+from .jurisdictions import load_all
 from .resources import EXAMPLES_DIR
-from .screening import STATUS_LABELS, screen
+from .screening import screen
 
 EXAMPLE_CASE = EXAMPLES_DIR / "example_case.yml"
 OK, FAILED, BAD_INPUT = 0, 1, 2
@@ -35,9 +37,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
+    def families_option(p):
+        p.add_argument("--families", default=None,
+                       help=f"comma-separated draft families (default: all; available: {', '.join(family_names())})")
+
     def output_options(p):
-        p.add_argument("--families", default=",".join(FAMILIES),
-                       help=f"comma-separated draft families (default and available: {', '.join(FAMILIES)})")
+        families_option(p)
         pdf = p.add_mutually_exclusive_group()
         pdf.add_argument("--pdf", dest="pdf", action="store_const", const=True, default=None,
                          help="require a PDF beside each DOCX (fails without LibreOffice)")
@@ -68,13 +73,16 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--out", required=True, help="folder that receives one drafts folder per case file")
     output_options(batch)
 
-    scr = sub.add_parser("screen", help="print eligibility for each conviction and arrest",
-                         description="Screen every conviction and arrest in a case file against the jurisdiction data.")
+    scr = sub.add_parser("screen", help="print eligibility for each draft family",
+                         description="Screen a case file for every draft family (convictions and arrests for record "
+                                     "relief, and so on) against the jurisdiction data.")
     scr.add_argument("case", help="case file (.yml, .yaml or .json)")
     scr.add_argument("--json", action="store_true", help="print JSON")
+    families_option(scr)
 
     jur = sub.add_parser("jurisdictions", help="print the jurisdiction coverage table",
-                         description="Coverage of the jurisdiction data: remedy, citation, verification counts.")
+                         description="Coverage of the jurisdiction data for each draft family: remedy, citation, "
+                                     "verification counts.")
     jur.add_argument("--json", action="store_true", help="print JSON")
 
     sub.add_parser("schema", help="print the case file JSON Schema",
@@ -98,8 +106,20 @@ def _progress(quiet: bool):
     return show
 
 
-def _families(text: str) -> list[str]:
-    return [f.strip() for f in text.split(",") if f.strip()]
+def _families(text: str | None) -> list[str] | None:
+    """The --families list, checked against the registry (an unknown name is a usage error, exit 2)."""
+    if text is None:
+        return None
+    names = [f.strip() for f in text.split(",") if f.strip()]
+    unknown = [n for n in names if n not in family_names()]
+    if unknown or not names:
+        raise _UsageError(f"--families: unknown draft family: {', '.join(unknown) or '(none given)'} "
+                          f"(available: {', '.join(family_names())})")
+    return names
+
+
+class _UsageError(Exception):
+    """A command-line option that names something that does not exist (exit 2)."""
 
 
 def _run_assembly(case_path: Path, args, review: Review | None) -> int:
@@ -156,13 +176,19 @@ def _cmd_batch(args) -> int:
 
 
 def _cmd_screen(args) -> int:
-    results = screen(load_case(args.case))
+    results = screen(load_case(args.case), families=_families(args.families))
     if args.json:
         print(json.dumps([r.as_dict() for r in results], indent=2, ensure_ascii=False))
         return OK
+    titles = {f.name: f.title for f in registered_families()}
+    shown = None
     for r in results:
-        when = f" (earliest filing date {r.earliest_filing_date.isoformat()})" if r.earliest_filing_date else ""
-        print(f"{r.record.id} {r.record.kind} in {r.jurisdiction.code}: {STATUS_LABELS[r.status]}{when}")
+        if r.family != shown and len({x.family for x in results}) > 1:
+            print(f"== {titles[r.family]}")
+        shown = r.family
+        when = f" (earliest filing date {r.earliest_date.isoformat()})" if r.earliest_date else ""
+        where = f" in {r.jurisdiction.code}" if r.jurisdiction else ""
+        print(f"{r.subject.id} {r.subject.kind.replace('_', ' ')}{where}: {STATUS_LABELS[r.status]}{when}")
         for f in r.findings:
             cite = f" [{f.fact.source}{'' if f.fact.verified else '; unverified'}]" if f.fact and f.fact.source else ""
             print(f"    - {f.text}{cite}")
@@ -170,19 +196,32 @@ def _cmd_screen(args) -> int:
 
 
 def _cmd_jurisdictions(args) -> int:
-    rows = coverage()
-    summary = coverage_summary(rows)
+    families = registered_families()
+    jurisdictions = sorted(load_all().values(), key=lambda j: (j.kind != "federal", j.code))
+    rows = [{"code": j.code, "name": j.name, "kind": j.kind, "data_as_of": j.data_as_of.isoformat(),
+             "families": {f.name: f.coverage(j) for f in families}} for j in jurisdictions]
+    summary = {"jurisdictions": len(rows), "families": {
+        f.name: {"available": sum(1 for r in rows if r["families"][f.name]["available"] is True),
+                 "none_found": sum(1 for r in rows if r["families"][f.name]["available"] is False),
+                 "not_determined": sum(1 for r in rows if r["families"][f.name]["available"] is None),
+                 "citation_verified": sum(1 for r in rows if r["families"][f.name]["available"]
+                                          and r["families"][f.name]["citation_verified"])} for f in families}}
     if args.json:
         print(json.dumps({"summary": summary, "jurisdictions": rows}, indent=2, ensure_ascii=False))
         return OK
-    print(f"{'code':<5}{'remedy':<28}{'citation':<44}{'verified/known':>15}")
-    for r in rows:
-        remedy = "none found" if r["record_relief"] is False else (r["remedy"] or "unknown")
-        citation = r["citation"] or "-"
-        print(f"{r['code']:<5}{remedy[:27]:<28}{citation[:43]:<44}{r['facts_verified']:>7}/{r['facts_known']:<7}")
-    print(f"\n{summary['jurisdictions']} jurisdictions; {summary['with_record_relief']} with record relief, "
-          f"{summary['no_record_relief_found']} with none found; {summary['citation_verified']} citations verified; "
-          f"{summary['facts_verified']} of {summary['facts_known']} known facts verified.")
+    for family in families:
+        print(f"{family.title}\n{'code':<5}{'remedy':<28}{'citation':<44}{'verified/known':>15}")
+        for row in rows:
+            c = row["families"][family.name]
+            remedy = "none found" if c["available"] is False else (c["remedy"] or "unknown")
+            print(f"{row['code']:<5}{remedy[:27]:<28}{(c['citation'] or '-')[:43]:<44}"
+                  f"{c['facts_verified']:>7}/{c['facts_known']:<7}")
+        print()
+    for family in families:
+        counts = summary["families"][family.name]
+        print(f"{family.title}: {counts['available']} of {summary['jurisdictions']} jurisdictions have it, "
+              f"{counts['none_found']} have none found, {counts['not_determined']} not determined; "
+              f"{counts['citation_verified']} citations verified.")
     return OK
 
 
@@ -208,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "schema":
             print(json.dumps(case_file_schema(), indent=2, ensure_ascii=False))
             return OK
-    except (CaseFileError, UnknownJurisdictionError) as exc:
+    except (CaseFileError, UnknownJurisdictionError, _UsageError) as exc:
         print(f"traffickingrelief: {exc}", file=sys.stderr)
         return BAD_INPUT
     except TraffickingReliefError as exc:

@@ -1,9 +1,12 @@
-"""Shared drafting machinery: clause snippets, placeholders, and what each document used.
+"""Shared drafting machinery for every family: clause files, placeholders, and the common parts of a paper.
 
-Every draft family builds its documents through a ``Draft``: asking it for a legal value records
-the Fact (source, verification) for the report, and asking for a missing value returns a
+Every family builds its documents through a ``Draft``: asking it for a legal value records the
+Fact (citation, source, verification) for the report, and asking for a missing value returns a
 highlighted placeholder and records the gap. That bookkeeping is what lets the assembly report
 list every clause's source, every unverified rule and every missing fact.
+
+The parts most papers share (caption, signature block, the trafficking facts, the official
+documents list) are public helpers here, so a new family composes them instead of copying them.
 """
 from __future__ import annotations
 
@@ -11,20 +14,53 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable
+from pathlib import Path
+from typing import Any, Callable, Iterable
 
 from .errors import AssemblyError
-from .jurisdictions import Fact
-from .rendering import Text
+from .facts import CaseFile, Preparer, Trafficking
+from .jurisdictions import Fact, Jurisdiction
+from .rendering import DRAFT_NOTICE, Text
 from .resources import SOURCES_DIR, read_yaml
 
 _SLOT = re.compile(r"\{(\w+)\}")
+CLAUSES_DIR = SOURCES_DIR / "clauses"
 
 
-@lru_cache(maxsize=None)
-def clause_library() -> dict[str, list[dict]]:
-    """Clause snippets by section, read once from data/sources/clauses.yml."""
-    return read_yaml((SOURCES_DIR / "clauses.yml").read_text(encoding="utf-8"))
+class ClauseLibrary:
+    """A family's clause snippets by section (``data/sources/clauses/<family>.yml``).
+
+    Clauses are drafting language, never law: every legal value is a ``{slot}`` the family fills
+    from the jurisdiction data.
+    """
+
+    def __init__(self, sections: dict[str, list[dict]], name: str):
+        self.sections, self.name = sections, name
+
+    @classmethod
+    @lru_cache(maxsize=None)
+    def for_family(cls, family: str) -> "ClauseLibrary":
+        return cls.from_file(CLAUSES_DIR / f"{family}.yml")
+
+    @classmethod
+    def from_file(cls, path: Path) -> "ClauseLibrary":
+        try:
+            sections = read_yaml(Path(path).read_text(encoding="utf-8"))
+        except OSError:
+            raise AssemblyError(f"clause file {Path(path).name} is missing") from None
+        return cls(sections, Path(path).name)
+
+    def section(self, name: str) -> list[dict]:
+        try:
+            return self.sections[name]
+        except KeyError:
+            raise AssemblyError(f"clause file {self.name} has no section '{name}'") from None
+
+    def clause(self, section: str, clause_id: str) -> dict:
+        for clause in self.section(section):
+            if clause["id"] == clause_id:
+                return clause
+        raise AssemblyError(f"clause file {self.name} has no clause '{clause_id}'")
 
 
 def format_date(value: dt.date) -> str:
@@ -45,9 +81,10 @@ class Draft:
     family: str
     kind: str
     title: str  # generic type of document, used in metadata and the report (never client data)
-    template: str
+    template: Path
     stem: str
     group: str
+    library: ClauseLibrary
     context: dict[str, Any] = field(default_factory=dict)
     law_used: dict[str, dict] = field(default_factory=dict)
     missing: list[dict] = field(default_factory=list)
@@ -70,6 +107,16 @@ class Draft:
             return self._gap(f"citation for {label} (not in the jurisdiction data)", "law", fact.path)
         return Text(fact.source)
 
+    def law_slot(self, j: Jurisdiction, key: str, label: str) -> Callable[[str], Text]:
+        """A clause slot filled with the fact at ``key`` (a full key: ``<section>.citation``)."""
+        fact = j.fact(key)
+        return lambda clause_id: self.law(fact, label, clause_id)
+
+    def citation_slot(self, j: Jurisdiction, key: str, label: str) -> Callable[[str], Text]:
+        """A clause slot filled with the citation of the fact at ``key``."""
+        fact = j.fact(key)
+        return lambda clause_id: self.source(fact, label, clause_id)
+
     def fact(self, value: Any, label: str) -> Text:
         """A client fact as text, or a placeholder naming what is missing."""
         if value is None or value == "" or value == () or value == []:
@@ -89,7 +136,7 @@ class Draft:
         """Compose every clause in ``section`` whose condition holds, filling its slots."""
         flags = flags or {}
         out = []
-        for clause in clause_library()[section]:
+        for clause in self.library.section(section):
             if clause.get("when") and not flags.get(clause["when"]):
                 continue
             out.append(self.compose(clause, slots))
@@ -108,3 +155,60 @@ class Draft:
             pos = match.end()
         text.append(clause["text"][pos:])
         return text
+
+
+# ---------------------------------------------------------------------------------------------
+# The parts most papers share.
+
+
+def caption(draft: Draft, *, court: str | None, prosecution: Fact, filer: str | None,
+            case_numbers: Iterable[str | None], title: Text, final: bool) -> None:
+    """Fill the caption variables every court template uses."""
+    draft.context.update(
+        draft_notice="" if final else DRAFT_NOTICE,
+        court=draft.fact(court, "court").styled("bold"),
+        prosecution=draft.law(prosecution, "name of the prosecution in the caption", "caption"),
+        movant=draft.fact(filer, "movant's name"),
+        case_numbers=Text.join([draft.fact(n, "case number") for n in case_numbers]),
+        title=title.styled("bold", "caps"),
+    )
+
+
+def signature_block(draft: Draft, preparer: Preparer, party: str = "Movant") -> list[Text]:
+    """The signer's lines: an attorney signs for ``party``; an advocate's draft says an attorney must sign."""
+    p = preparer
+    attorney = p.role == "attorney"
+    bar = (f"Bar No. {p.bar_number}" + (f" ({p.bar_state})" if p.bar_state else "")) if attorney else None
+    lines = [draft.fact(p.name, "preparer's name"),
+             Text(f"Attorney for {party}") if attorney else Text("Prepared by advocate (an attorney must sign)"),
+             draft.fact(bar, "bar number") if attorney else None,
+             Text(p.organisation) if p.organisation else None,
+             Text(p.address) if p.address else None,
+             Text(p.phone) if p.phone else None,
+             Text(p.email) if p.email else None]
+    return [line for line in lines if line is not None]
+
+
+def trafficking_slots(draft: Draft, t: Trafficking, person: str = "the movant") -> dict[str, Text]:
+    """Clause slots describing the trafficking: kind, period, place, and the means of control."""
+    periods = [p for p in t.periods if p.start or p.end]
+    period_text = human_list([Text(draft.fact(p.start, "start of the trafficking"), " to ",
+                                   Text(format_date(p.end)) if p.end else Text("a date not recorded"))
+                              for p in periods]) if periods else draft.fact(None, "when the trafficking happened")
+    places = [p.place for p in t.periods if p.place]
+    means = [word for word, flag in (("force", t.force), ("fraud", t.fraud), ("coercion", t.coercion)) if flag]
+    if t.means_description:
+        means.append(t.means_description)
+    return {
+        "trafficking_kind": draft.fact(human_list(sorted(t.types)) if t.types else None, "type of trafficking (labor or sex)"),
+        "trafficking_period": period_text,
+        "trafficking_place": draft.fact(human_list(places) if places else None, "where the trafficking happened"),
+        "means": draft.fact(human_list(means) if means else None, f"how the trafficker controlled {person}"),
+    }
+
+
+def official_documents(case: CaseFile) -> list[str]:
+    """Official documentation of victim status: listed in the trafficking facts or as evidence."""
+    docs = list(case.trafficking.official_documentation)
+    docs += [e.title for e in case.evidence if e.kind == "official_documentation" and e.title not in docs]
+    return docs

@@ -24,13 +24,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from .assembly import FAMILIES, assemble
+from .assembly import assemble
+from .eligibility import CONSENT
 from .errors import CaseFileError, TraffickingReliefError
 from .facts import parse_case
 from .jurisdictions import coverage, load_all, load_jurisdiction
 from .report import REPORT_JSON, REPORT_MD
 from .resources import SOURCES_DIR, load_schema, read_yaml
-from .screening import CONSENT, screen
+from .screening import screen
 
 __all__ = [
     "esc", "jurisdiction_choices", "jurisdiction_names", "jurisdiction_overview", "record_questions", "asks",
@@ -691,15 +692,15 @@ def screening_rows(data: Mapping, today: dt.date | None = None) -> list[dict]:
         data["preparer"] = dict(SCREENING_PREPARER)
     case = parse_case(data)
     rows = []
-    for result in screen(case, today):
-        record = result.record
+    for result in screen(case, today, ["record_relief"]):
+        record = result.subject.item
         remedy = result.jurisdiction.fact("record_relief.remedy_name")
         rows.append({
             "record_id": record.id, "kind": record.kind, "jurisdiction": result.jurisdiction.code,
             "jurisdiction_name": result.jurisdiction.name, "court": record.court, "case_number": record.case_number,
             "offence": record.offence, "status": result.status, "draftable": result.draftable,
             "consent_needed": any(f.kind == CONSENT for f in result.findings),
-            "earliest_filing_date": result.earliest_filing_date.isoformat() if result.earliest_filing_date else None,
+            "earliest_filing_date": result.earliest_date.isoformat() if result.earliest_date else None,
             "remedy": remedy.value,
             "reasons": [{"kind": f.kind, "text": f.text, "citation": f.fact.source if f.fact else None,
                          "verified": bool(f.fact and f.fact.verified)} for f in result.findings],
@@ -719,7 +720,7 @@ def record_summary(record: Any) -> dict:
             "court": _get(record, "court")}
 
 
-def assemble_into(data: Mapping, file_list: Any, *, families: Iterable[str] = FAMILIES, pdf: bool | None = None,
+def assemble_into(data: Mapping, file_list: Any, *, families: Iterable[str] | None = None, pdf: bool | None = None,
                   today: dt.date | None = None) -> dict:
     """Assemble drafts for ``data`` and put every produced file into ``file_list`` (a DAFileList).
 
@@ -731,7 +732,7 @@ def assemble_into(data: Mapping, file_list: Any, *, families: Iterable[str] = FA
     case = parse_case(copy.deepcopy(dict(data)))
     work = Path(tempfile.mkdtemp(prefix="tr-interview-"))
     try:
-        result = assemble(case, work / "drafts", tuple(families), pdf=pdf, today=today)
+        result = assemble(case, work / "drafts", families, pdf=pdf, today=today)
         report = result.report
         produced = [(result.out_dir / d["file"], {"title": d["title"], "kind": d["kind"], "family": d["family"],
                                                    "group": d["group"], "format": d["format"],

@@ -21,7 +21,6 @@ from docxtpl import DocxTemplate
 from markupsafe import Markup
 
 from .errors import AssemblyError
-from .resources import TEMPLATES_DIR
 
 DRAFT_NOTICE = "DRAFT \u2014 for review by a licensed attorney"
 
@@ -98,20 +97,15 @@ def jinja_environment() -> jinja2.Environment:
     return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_finalize)
 
 
-def template_path(name: str) -> Path:
-    path = TEMPLATES_DIR / name
-    if not path.is_file():
-        raise AssemblyError(f"template {name} is missing from {TEMPLATES_DIR}")
-    return path
-
-
-def render_docx(template_name: str, context: dict, out_path: Path, title: str) -> Path:
+def render_docx(template: Path, context: dict, out_path: Path, title: str) -> Path:
     """Render one template to ``out_path``; ``title`` is the generic document type (no client data)."""
-    doc = DocxTemplate(template_path(template_name))
+    if not template.is_file():
+        raise AssemblyError(f"template {template.parent.name}/{template.name} is missing")
+    doc = DocxTemplate(template)
     try:
         doc.render(context, jinja_environment(), autoescape=True)
     except jinja2.TemplateError as exc:
-        raise AssemblyError(f"template {template_name} failed to render: {exc.message}") from None
+        raise AssemblyError(f"template {template.parent.name}/{template.name} failed to render: {exc.message}") from None
     scrub_metadata(doc.docx.core_properties, title)
     doc.save(out_path)
     return out_path

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from . import __version__
 from .drafting import Draft
+from .eligibility import STATUS_LABELS, Eligibility
 from .facts import CaseFile
-from .screening import STATUS_LABELS, ScreeningResult
+from .family import DraftFamily
 
 REPORT_JSON = "assembly-report.json"
 REPORT_MD = "assembly-report.md"
@@ -35,8 +36,8 @@ def is_previous_output(folder: Path) -> bool:
         return False
 
 
-def build_report(case: CaseFile, results: list[ScreeningResult], drafts: list[Draft], written: list[tuple[Draft, Path]],
-                 families: tuple[str, ...], review, today: dt.date, pdf_note: str) -> dict:
+def build_report(case: CaseFile, results: list[Eligibility], drafts: list[Draft], written: list[tuple[Draft, Path]],
+                 families: tuple[DraftFamily, ...], review, today: dt.date, pdf_note: str) -> dict:
     root = written[0][1].parent.parent if written else None
     documents = []
     for draft, path in written:
@@ -61,7 +62,7 @@ def build_report(case: CaseFile, results: list[ScreeningResult], drafts: list[Dr
         "review": ({"attorney_name": review.attorney_name, "bar_number": review.bar_number,
                     "reviewed_on": review.reviewed_on.isoformat()} if review else None),
         "disclaimer": DISCLAIMER,
-        "families": list(families),
+        "families": [f.name for f in families],
         "pdf": pdf_note,
         "documents": documents,
         "screening": [r.as_dict() for r in results],
@@ -69,38 +70,23 @@ def build_report(case: CaseFile, results: list[ScreeningResult], drafts: list[Dr
         "unverified_law": [e for e in law_used if e["value"] is not None and not e["verified"]],
         "unknown_law": [e for e in law_used if e["value"] is None],
         "missing_facts": [{"document": d.stem, **m} for d in drafts for m in d.missing if m["kind"] == "fact"],
-        "warnings": _warnings(case, results, drafts, pdf_note),
-        "jurisdiction_data": {r.jurisdiction.code: r.jurisdiction.data_as_of.isoformat() for r in results},
+        "warnings": _warnings(case, results, drafts, families, pdf_note),
+        "jurisdiction_data": {r.jurisdiction.code: r.jurisdiction.data_as_of.isoformat() for r in results
+                              if r.jurisdiction},
     }
 
 
-def _warnings(case: CaseFile, results: list[ScreeningResult], drafts: list[Draft], pdf_note: str) -> list[str]:
+def _warnings(case: CaseFile, results: list[Eligibility], drafts: list[Draft], families: tuple[DraftFamily, ...],
+              pdf_note: str) -> list[str]:
     out: list[str] = []
-
-    def add(text: str) -> None:
-        if text not in out:
-            out.append(text)
-
-    draftable = [r for r in results if r.draftable]
-    for r in results:
-        if r.status == "not_yet_eligible" and r.earliest_filing_date:
-            add(f"{r.jurisdiction.code} {r.record.id}: not yet eligible; earliest filing date {r.earliest_filing_date.isoformat()}.")
-    for r in draftable:
-        for f in r.warnings:
-            add(f"{r.jurisdiction.code} {r.record.id}: {f.text}" + (f" [{f.fact.source}]" if f.fact and f.fact.source else ""))
-    for j in {r.jurisdiction.code: r.jurisdiction for r in draftable}.values():
-        for note in j.value("record_relief.practice_notes") or []:
-            add(f"{j.code}: {note}")
-        venue = j.value("record_relief.venue")
-        if venue and venue["rule"] != "court_of_conviction":
-            add(f"{j.code}: venue: {venue['description']} - check the court in the caption.")
+    for family in families:
+        mine = [r for r in results if r.family == family.name]
+        out += family.warnings(case, mine, [d for d in drafts if d.family == family.name])
     if case.preparer.role != "attorney":
-        add("The preparer is not an attorney: a licensed attorney must review and sign every court filing.")
-    if not drafts:
-        add("No record-relief drafts were produced: no conviction or arrest is eligible now (see screening).")
+        out.append("The preparer is not an attorney: a licensed attorney must review and sign every court filing.")
     if "not produced" in pdf_note:
-        add(pdf_note)
-    return out
+        out.append(pdf_note)
+    return list(dict.fromkeys(out))
 
 
 def render_markdown(report: dict) -> str:

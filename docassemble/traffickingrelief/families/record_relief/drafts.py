@@ -1,4 +1,4 @@
-"""The record-relief family: motion, proposed order, declaration, certificate of service, and the
+"""Record-relief papers: motion, proposed order, declaration, certificate of service, and the
 two companions (motion to seal / proceed by pseudonym, after-order checklist).
 
 Drafts are produced per court: every draftable conviction or arrest is grouped by jurisdiction and
@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .drafting import Draft, clause_library, format_date, human_list
-from .facts import CaseFile, Record
-from .jurisdictions import Jurisdiction
-from .rendering import DRAFT_NOTICE, Text
-from .screening import ScreeningResult
-
-FAMILY = "record_relief"
+from ...drafting import (Draft, caption, human_list, official_documents, signature_block,
+                         trafficking_slots)
+from ...eligibility import Eligibility
+from ...facts import CaseFile, Record
+from ...jurisdictions import Jurisdiction
+from ...rendering import DRAFT_NOTICE, Text
 
 
 @dataclass(frozen=True)
@@ -25,7 +24,7 @@ class CourtGroup:
     index: int
     jurisdiction: Jurisdiction
     court: str | None
-    results: tuple[ScreeningResult, ...]
+    results: tuple[Eligibility, ...]
 
     @property
     def label(self) -> str:
@@ -33,12 +32,12 @@ class CourtGroup:
 
     @property
     def records(self) -> tuple[Record, ...]:
-        return tuple(r.record for r in self.results)
+        return tuple(r.subject.item for r in self.results)
 
 
-def group_by_court(results: list[ScreeningResult]) -> list[CourtGroup]:
+def group_by_court(results: list[Eligibility]) -> list[CourtGroup]:
     """Draftable results grouped into one set of papers per court, in first-seen order."""
-    buckets: dict[tuple[str, str | None], list[ScreeningResult]] = {}
+    buckets: dict[tuple[str, str | None], list[Eligibility]] = {}
     for result in results:
         if not result.draftable:
             continue
@@ -47,21 +46,21 @@ def group_by_court(results: list[ScreeningResult]) -> list[CourtGroup]:
         if venue.get("rule") == "most_recent_conviction":
             key = (j.code, "__most_recent__")
         else:
-            key = (j.code, result.record.court)
+            key = (j.code, result.subject.item.court)
         buckets.setdefault(key, []).append(result)
     groups, per_code = [], {}
     for (code, court), members in buckets.items():
         if court == "__most_recent__":
-            dated = [m.record for m in members if m.record.conviction_date]
+            dated = [m.subject.item for m in members if m.subject.item.conviction_date]
             court = max(dated, key=lambda r: r.conviction_date).court if dated else None
         per_code[code] = per_code.get(code, 0) + 1
         groups.append(CourtGroup(per_code[code], members[0].jurisdiction, court, tuple(members)))
     return groups
 
 
-def build_drafts(case: CaseFile, group: CourtGroup, final: bool) -> list[Draft]:
+def build_drafts(family, case: CaseFile, group: CourtGroup, final: bool) -> list[Draft]:
     """Every document of the family for one court group."""
-    builder = _GroupBuilder(case, group, final)
+    builder = _GroupBuilder(family, case, group, final)
     drafts = [builder.motion(), builder.order(), builder.declaration(), builder.certificate()]
     if case.confidential_filing_requested or case.client.use_pseudonym_in_filings:
         drafts.append(builder.seal_motion())
@@ -70,82 +69,49 @@ def build_drafts(case: CaseFile, group: CourtGroup, final: bool) -> list[Draft]:
 
 
 class _GroupBuilder:
-    def __init__(self, case: CaseFile, group: CourtGroup, final: bool):
-        self.case, self.group, self.final = case, group, final
+    def __init__(self, family, case: CaseFile, group: CourtGroup, final: bool):
+        self.family, self.case, self.group, self.final = family, case, group, final
         self.j = group.jurisdiction
 
     # -- helpers ---------------------------------------------------------------------------
     def _new(self, kind: str, title: str, template: str) -> Draft:
-        return Draft(family=FAMILY, kind=kind, title=title, template=template,
-                     stem=f"{self.group.label}-{kind.replace('_', '-')}", group=self.group.label)
+        return self.family.draft(kind, title, template, f"{self.group.label}-{kind.replace('_', '-')}",
+                                 self.group.label)
 
     def _law(self, draft: Draft, key: str, label: str):
-        fact = self.j.fact(f"record_relief.{key}")
-        return lambda clause_id: draft.law(fact, label, clause_id)
+        return draft.law_slot(self.j, f"record_relief.{key}", label)
 
     def _source(self, draft: Draft, key: str, label: str):
-        fact = self.j.fact(f"record_relief.{key}")
-        return lambda clause_id: draft.source(fact, label, clause_id)
+        return draft.citation_slot(self.j, f"record_relief.{key}", label)
 
     def _caption(self, draft: Draft, title: Text) -> None:
-        numbers = [r.case_number for r in self.group.records]
-        draft.context.update(
-            draft_notice="" if self.final else DRAFT_NOTICE,
-            court=draft.fact(self.group.court, "court").styled("bold"),
-            prosecution=draft.law(self.j.fact("prosecution_caption"), "name of the prosecution in the caption", "caption"),
-            movant=draft.fact(self.case.client.filing_name, "movant's name"),
-            case_numbers=Text.join([draft.fact(n, "case number") for n in numbers]),
-            title=title.styled("bold", "caps"),
-        )
+        caption(draft, court=self.group.court, prosecution=self.j.fact("prosecution_caption"),
+                filer=self.case.client.filing_name, case_numbers=[r.case_number for r in self.group.records],
+                title=title, final=self.final)
 
     def _remedy_title(self, draft: Draft) -> Text:
         return draft.law(self.j.fact("record_relief.document_title"), "title of the motion", "title")
 
     def _signature(self, draft: Draft) -> list[Text]:
-        p = self.case.preparer
-        bar = (f"Bar No. {p.bar_number}" + (f" ({p.bar_state})" if p.bar_state else "")) if p.role == "attorney" else None
-        lines = [draft.fact(p.name, "preparer's name"),
-                 Text("Attorney for Movant") if p.role == "attorney" else Text("Prepared by advocate (an attorney must sign)"),
-                 draft.fact(bar, "bar number") if p.role == "attorney" else None,
-                 Text(p.organisation) if p.organisation else None,
-                 Text(p.address) if p.address else None,
-                 Text(p.phone) if p.phone else None,
-                 Text(p.email) if p.email else None]
-        return [line for line in lines if line is not None]
+        return signature_block(draft, self.case.preparer, "Movant")
 
     def _record_label(self, draft: Draft, record: Record) -> Text:
         return Text("case ", draft.fact(record.case_number, "case number"), " (",
                     draft.fact(record.offence, "offence"), ")")
 
     def _trafficking_slots(self, draft: Draft) -> dict:
-        t = self.case.trafficking
-        periods = [p for p in t.periods if p.start or p.end]
-        period_text = human_list([Text(draft.fact(p.start, "start of the trafficking"), " to ",
-                                       Text(format_date(p.end)) if p.end else Text("a date not recorded"))
-                                  for p in periods]) if periods else draft.fact(None, "when the trafficking happened")
-        places = [p.place for p in t.periods if p.place]
-        means = [word for word, flag in (("force", t.force), ("fraud", t.fraud), ("coercion", t.coercion)) if flag]
-        if t.means_description:
-            means.append(t.means_description)
-        return {
-            "trafficking_kind": draft.fact(human_list(sorted(t.types)) if t.types else None, "type of trafficking (labor or sex)"),
-            "trafficking_period": period_text,
-            "trafficking_place": draft.fact(human_list(places) if places else None, "where the trafficking happened"),
-            "means": draft.fact(human_list(means) if means else None, "how the trafficker controlled the movant"),
-        }
+        return trafficking_slots(draft, self.case.trafficking)
 
     def _documents(self) -> list[str]:
-        docs = list(self.case.trafficking.official_documentation)
-        docs += [e.title for e in self.case.evidence if e.kind == "official_documentation" and e.title not in docs]
-        return docs
+        return official_documents(self.case)
 
     # -- documents -------------------------------------------------------------------------
     def motion(self) -> Draft:
-        d = self._new("motion", "Motion for record relief", "record_relief/motion.docx")
+        d = self._new("motion", "Motion for record relief", "motion.docx")
         title = self._remedy_title(d)
         self._caption(d, title)
         docs = self._documents()
-        consent = [r.record.prosecutor_consent for r in self.group.results]
+        consent = [r.prosecutor_consent for r in self.group.records]
         consent_text = (lambda clause_id: Text("obtained in writing and attached")  # noqa: E731 (asked only if the clause is used)
                         if consent and all(c == "obtained" for c in consent) else d.fact(None, "the prosecutor's written consent"))
         flags = {"presumption": self.j.value("record_relief.official_documentation_presumption") is True and bool(docs),
@@ -189,7 +155,7 @@ class _GroupBuilder:
                                        if r.kind == "conviction" else Text("not applicable (arrest)"))}
 
     def order(self) -> Draft:
-        d = self._new("proposed_order", "Proposed order", "record_relief/proposed_order.docx")
+        d = self._new("proposed_order", "Proposed order", "proposed_order.docx")
         self._caption(d, Text("[PROPOSED] ORDER GRANTING ", self._remedy_title(d)))
         document_title = self._law(d, "document_title", "title of the motion")
         citation = self._law(d, "citation", "statute")
@@ -206,7 +172,7 @@ class _GroupBuilder:
         return d
 
     def declaration(self) -> Draft:
-        d = self._new("declaration", "Movant's declaration", "record_relief/declaration.docx")
+        d = self._new("declaration", "Movant's declaration", "declaration.docx")
         self._caption(d, Text("DECLARATION OF MOVANT IN SUPPORT OF ", self._remedy_title(d)))
         docs = self._documents()
         cooperation = [c.cooperation for c in self.case.law_enforcement_contacts if c.cooperation]
@@ -227,7 +193,7 @@ class _GroupBuilder:
         return d
 
     def certificate(self) -> Draft:
-        d = self._new("certificate_of_service", "Certificate of service", "record_relief/certificate_of_service.docx")
+        d = self._new("certificate_of_service", "Certificate of service", "certificate_of_service.docx")
         self._caption(d, Text("CERTIFICATE OF SERVICE"))
         d.context.update(
             paragraphs=d.clauses("certificate", document_title=self._law(d, "document_title", "title of the motion"),
@@ -239,7 +205,7 @@ class _GroupBuilder:
         return d
 
     def seal_motion(self) -> Draft:
-        d = self._new("seal_motion", "Motion to file under seal or proceed by pseudonym", "record_relief/motion.docx")
+        d = self._new("seal_motion", "Motion to file under seal or proceed by pseudonym", "motion.docx")
         pseudonym = self.case.client.use_pseudonym_in_filings
         title = "MOTION TO FILE UNDER SEAL AND TO PROCEED BY PSEUDONYM" if pseudonym else "MOTION TO FILE UNDER SEAL"
         self._caption(d, Text(title))
@@ -257,11 +223,11 @@ class _GroupBuilder:
         return d
 
     def checklist(self) -> Draft:
-        d = self._new("after_order_checklist", "After-order checklist", "record_relief/after_order_checklist.docx")
+        d = self._new("after_order_checklist", "After-order checklist", "after_order_checklist.docx")
         intro = d.clauses("checklist", document_title=self._law(d, "document_title", "title of the motion"),
                           court=d.fact(self.group.court, "court"),
                           case_numbers=Text.join([d.fact(r.case_number, "case number") for r in self.group.records]))[0]
-        items_by_id = {c["id"]: c for c in clause_library()["checklist_items"]}
+        items_by_id = {c["id"]: c for c in d.library.section("checklist_items")}
         agencies = self.j.fact("record_relief.after_order_notify")
         listed = d.law(agencies, "agencies to receive the order", "checklist.agency")
         items = [d.compose(items_by_id["checklist.certified_copies"], {})]
