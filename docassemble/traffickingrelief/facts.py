@@ -379,7 +379,8 @@ def _limit_problems(data: Any) -> list[str]:
         if values > MAX_VALUES:
             return [f"(file): more than {MAX_VALUES} values"]
         if depth > MAX_DEPTH:
-            return [f"{where}: nested more than {MAX_DEPTH} levels deep"]
+            problems.append(f"{where}: nested more than {MAX_DEPTH} levels deep")
+            continue
         if isinstance(value, dict):
             if len(value) > MAX_LIST_ITEMS:
                 problems.append(f"{where}: has more than {MAX_LIST_ITEMS} fields")
