@@ -24,7 +24,7 @@ def test_pennsylvania_listed_offence_with_consent_is_eligible():
     result = only(minimal_case())
     assert result.status == ELIGIBLE and result.draftable
     scope = next(f for f in result.findings if "lists" in f.text)
-    assert "3019" in scope.fact.source  # every reason carries its citation
+    assert "3019" in scope.fact.citation  # every reason carries its citation
 
 
 def test_pennsylvania_without_consent_is_blocked_until_the_prosecutor_consents():

@@ -21,23 +21,29 @@ def status_block() -> str:
     s = coverage_summary(rows)
     none = ", ".join(r["code"] for r in rows if r["record_relief"] is False)
     unknown = ", ".join(r["code"] for r in rows if r["record_relief"] is None)
+    tiers = s["known_facts_by_tier"]
+    cites = s["remedy_citations_by_tier"]
     lines = [
         BEGIN,
         f"- Jurisdictions in the data set: **{s['jurisdictions']}** (50 states, DC and federal).",
         f"- With a trafficking-specific record-relief remedy: **{s['with_record_relief']}**; "
         f"none found: **{s['no_record_relief_found']}** ({none}); not determined: **{s['record_relief_unknown']}** ({unknown}).",
-        f"- Remedy citations verified against the statute's own text: **{s['citation_verified']}** of {s['with_record_relief']}.",
+        f"- Remedy citations read in the official text or a verbatim copy: **{s['citation_verified']}** of "
+        f"{s['with_record_relief']} (official {cites['official']}, copy {cites['copy']}, secondary {cites['secondary']}, "
+        f"none {cites['none']}).",
         f"- Legal facts recorded: {s['facts']}; known: {s['facts_known']}; verified: **{s['facts_verified']}** "
-        f"({s['facts_known'] - s['facts_verified']} known but unverified, {s['facts'] - s['facts_known']} unknown and "
-        "drafted as placeholders).",
+        f"(official {tiers['official']}, copy {tiers['copy']}; secondary, i.e. a summary or a reading not confirmed as current: {tiers['secondary']}, "
+        f"recalled or not read: {tiers['none']}; {s['facts'] - s['facts_known']} unknown and drafted as placeholders).",
+        "- Tiers: *official* = the legislature's, court's or agency's own text; *copy* = a verbatim code site; "
+        "*secondary* = a summary or a reading not confirmed as current, never drafted as settled law; *none* = recalled or not read.",
         "",
-        "| code | remedy | citation | verified / known facts |",
-        "|---|---|---|---|",
+        "| code | remedy | citation | citation tier | official + copy / known facts |",
+        "|---|---|---|---|---|",
     ]
     for r in rows:
         remedy = "none found" if r["record_relief"] is False else (r["remedy"] or "not determined")
-        cite = (r["citation"] or "-") + (" (verified)" if r["citation_verified"] and r["citation"] else "")
-        lines.append(f"| {r['code']} | {remedy} | {cite} | {r['facts_verified']} / {r['facts_known']} |")
+        tier = r["citation_tier"] if r["citation"] else "-"
+        lines.append(f"| {r['code']} | {remedy} | {r['citation'] or '-'} | {tier} | {r['facts_verified']} / {r['facts_known']} |")
     lines.append(END)
     return "\n".join(lines)
 

@@ -2,27 +2,49 @@
 
 A case file is YAML or JSON matching ``data/sources/case_file.schema.json``. Loading validates it
 completely and reports every problem by field path (``convictions[1].conviction_date: not a date``)
-without echoing the client's text, then converts dates to ``datetime.date`` and money to
-``Decimal`` so no later step ever sees a float or an impossible date.
+without echoing the client's text, keys included, then converts dates to ``datetime.date`` and money
+to ``Decimal`` so no later step ever sees a float or an impossible date.
+
+Input from outside is bounded before any costly step: the file's size before it is read, aliases,
+nesting and whole numbers while the YAML is composed (``resources.read_yaml``), and the shape of the
+parsed data (depth, values, list lengths, text lengths) before the schema validator sees it. Every
+limit it exceeds is a CaseFileError naming the limit.
 """
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import difflib
 import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Collection, Mapping
 
 import jsonschema
 import yaml
 
 from .errors import CaseFileError
-from .resources import DuplicateKeyError, load_schema, read_yaml
+from .resources import YamlContentError, load_schema, read_yaml
 
 SCHEMA_NAME = "case_file.schema.json"
+
+# Limits on a case file. A real one is a few kilobytes with a handful of records; these leave room
+# for the largest plausible case while keeping every check well under a second.
+MAX_CASE_FILE_BYTES = 2_000_000
+MAX_DEPTH = 12                # the schema itself nests 5 levels
+MAX_VALUES = 50_000           # every mapping, list and value counted once
+MAX_LIST_ITEMS = 250          # records, periods, contacts... in any one list
+MAX_TEXT_CHARS = 20_000       # the schema's own limit on a text field
+MAX_INTEGER = 10**15
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100   # later date arithmetic (waiting periods) stays in range
+
+# Bidirectional controls reorder text on the page: an override can make "CR-123" print as "321-RC".
+# Identifiers (case numbers, statutes, citations) must appear exactly as typed.
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_IDENTIFIER_FIELDS = frozenset({"case_number", "statute", "citation", "report_number", "bar_number", "bar_state",
+                                "a_number", "postal_code", "phone", "email"})
 
 # Characters XML 1.0 cannot carry: a document holding one would not open.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -253,22 +275,42 @@ def load_case(path: str | Path) -> CaseFile:
     """Read and validate a case file (``.yml``/``.yaml``/``.json``); raises CaseFileError."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as fh:
+            if not path.is_file():
+                raise CaseFileError([f"{path.name}: not a file"])
+            content = fh.read(MAX_CASE_FILE_BYTES + 1)
     except FileNotFoundError:
         raise CaseFileError([f"{path.name}: no such file"]) from None
-    except UnicodeDecodeError:
-        raise CaseFileError([f"{path.name}: not UTF-8 text"]) from None
+    except IsADirectoryError:
+        raise CaseFileError([f"{path.name}: not a file"]) from None
     except OSError as exc:
         raise CaseFileError([f"{path.name}: cannot be read ({exc.strerror})"]) from None
-    if path.suffix.lower() == ".json":
-        data = _parse_json(text)
-    else:
-        data = _parse_yaml(text)
-    return parse_case(data, base_dir=path.parent)
+    return parse_case(read_case_data(content, path.name), base_dir=path.parent)
+
+
+def read_case_data(content: bytes, name: str = "") -> Any:
+    """Parse a case file's bytes (JSON when ``name`` ends in .json, else YAML) within the limits.
+
+    The same rules for every front door: UTF-8 with or without a byte-order mark, at most
+    MAX_CASE_FILE_BYTES, no alias bombs, deep nesting or huge numbers. Returns the parsed data
+    (validate it with ``parse_case``); raises CaseFileError.
+    """
+    if len(content) > MAX_CASE_FILE_BYTES:
+        raise CaseFileError([f"(file): too large (at most {MAX_CASE_FILE_BYTES // 1_000_000} MB)"])
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CaseFileError(["(file): not UTF-8 text"]) from None
+    if name.lower().endswith(".json"):
+        return _parse_json(text)
+    return _parse_yaml(text)
 
 
 def parse_case(data: Any, base_dir: str | Path | None = None) -> CaseFile:
     """Validate already-parsed case data (e.g. from an interview) and build the model."""
+    problems = _limit_problems(data)
+    if problems:
+        raise CaseFileError(problems)
     problems = _schema_problems(data)
     if problems:
         raise CaseFileError(problems)
@@ -280,33 +322,146 @@ def parse_case(data: Any, base_dir: str | Path | None = None) -> CaseFile:
     return _build(converted, data, Path(base_dir) if base_dir else None)
 
 
+class _JsonRefused(ValueError):
+    pass
+
+
+def _json_int(text: str) -> int:
+    if len(text.lstrip("-")) > len(str(MAX_INTEGER)):
+        raise _JsonRefused(f"a whole number is larger than {MAX_INTEGER}")
+    return int(text)
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise _JsonRefused("a key appears twice in the same object")
+    return out
+
+
+def _json_constant(name: str) -> Any:
+    raise _JsonRefused(f"{name} is not a JSON value")
+
+
 def _parse_json(text: str) -> Any:
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_json_int, object_pairs_hook=_json_object, parse_constant=_json_constant)
     except json.JSONDecodeError as exc:
         raise CaseFileError([f"(file): not valid JSON (line {exc.lineno}, column {exc.colno})"]) from None
+    except _JsonRefused as exc:
+        raise CaseFileError([f"(file): {exc}"]) from None
+    except RecursionError:
+        raise CaseFileError([f"(file): nested more than {MAX_DEPTH} levels deep"]) from None
 
 
 def _parse_yaml(text: str) -> Any:
     try:
         return read_yaml(text)
-    except DuplicateKeyError as exc:
+    except YamlContentError as exc:
         raise CaseFileError([f"(file): {exc}"]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         raise CaseFileError([f"(file): not valid YAML{where}"]) from None
+    except RecursionError:  # a pathological document the composer limits did not catch
+        raise CaseFileError([f"(file): nested more than {MAX_DEPTH} levels deep"]) from None
+
+
+def _limit_problems(data: Any) -> list[str]:
+    """Shape limits checked without recursion, before the schema validator (which would copy values
+    into its messages) ever sees the data. Paths are built from schema field names only."""
+    problems: list[str] = []
+    stack = [(data, "(top)", 1)]
+    values = 0
+    while stack:
+        value, where, depth = stack.pop()
+        values += 1
+        if values > MAX_VALUES:
+            return [f"(file): more than {MAX_VALUES} values"]
+        if depth > MAX_DEPTH:
+            problems.append(f"{where}: nested more than {MAX_DEPTH} levels deep")
+            continue
+        if isinstance(value, dict):
+            if len(value) > MAX_LIST_ITEMS:
+                problems.append(f"{where}: has more than {MAX_LIST_ITEMS} fields")
+                continue
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    problems.append(f"{where}: has a key that is not text")
+                    continue
+                child = (f"{where}.{key}" if where != "(top)" else key) if key in _FIELD_NAMES else f"{where}.(unknown field)"
+                stack.append((item, child, depth + 1))
+        elif isinstance(value, (list, tuple)):
+            if len(value) > MAX_LIST_ITEMS:
+                problems.append(f"{where}: has more than {MAX_LIST_ITEMS} entries")
+                continue
+            stack.extend((item, f"{where}[{i}]", depth + 1) for i, item in enumerate(value))
+        elif isinstance(value, str):
+            if len(value) > MAX_TEXT_CHARS:
+                problems.append(f"{where}: is too long (at most {MAX_TEXT_CHARS} characters)")
+        elif isinstance(value, int) and not isinstance(value, bool):
+            if abs(value) > MAX_INTEGER:
+                problems.append(f"{where}: is too large a number")
+        elif isinstance(value, float):
+            if value != value or value in (float("inf"), float("-inf")):
+                problems.append(f"{where}: is not a finite number")
+        elif value is not None and not isinstance(value, (bool, Decimal)):
+            problems.append(f"{where}: is not a value a case file can hold")
+    return sorted(set(problems))
+
+
+def unknown_jurisdictions(case: CaseFile, known_codes: Collection[str]) -> list[str]:
+    """Problems (``pending_charges[0].jurisdiction: ...``) for every jurisdiction code in the case that
+    ``known_codes`` lacks: convictions, arrests, pending charges and prior relief."""
+    known = set(known_codes)
+    groups = (("convictions", case.convictions), ("arrests", case.arrests),
+              ("pending_charges", case.pending_charges), ("prior_relief", case.prior_relief))
+    return [f"{name}[{i}].jurisdiction: no jurisdiction data for this code"
+            for name, items in groups for i, item in enumerate(items) if item.jurisdiction not in known]
+
+
+def _schema_field_names(node: Any) -> set[str]:
+    names: set[str] = set()
+    if isinstance(node, dict):
+        names |= set(node.get("properties", {})) if isinstance(node.get("properties"), dict) else set()
+        for value in node.values():
+            names |= _schema_field_names(value)
+    elif isinstance(node, list):
+        for value in node:
+            names |= _schema_field_names(value)
+    return names
+
+
+_FIELD_NAMES = frozenset(_schema_field_names(load_schema(SCHEMA_NAME)))
 
 
 def _format_path(parts) -> str:
+    """A field path built from schema names and list indices; a key the schema lacks is never quoted."""
     out = ""
     for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            name = part if part in _FIELD_NAMES else "(unknown field)"
+            out += f".{name}" if out else name
     return out or "(top)"
 
 
+def _strict_pattern(validator, pattern, instance, schema):
+    """``pattern`` as the schema means it: the whole value, ASCII digits only.
+
+    jsonschema uses ``re.search``, where ``$`` also matches before a final newline and a digit class
+    matches any script's digits ("٢٠١٩-٠٣-٠٤"), which ``date.fromisoformat`` and ``Decimal`` would then accept.
+    """
+    if isinstance(instance, str) and not re.fullmatch(pattern, instance, flags=re.ASCII):
+        yield jsonschema.ValidationError("does not match the pattern")
+
+
+_Validator = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _strict_pattern})
+
+
 def _schema_problems(data: Any) -> list[str]:
-    validator = jsonschema.Draft202012Validator(load_schema(SCHEMA_NAME))
+    validator = _Validator(load_schema(SCHEMA_NAME))
     problems = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         problems.extend(_describe(error))
@@ -322,8 +477,15 @@ def _describe(error: jsonschema.ValidationError) -> list[str]:
         present = error.instance if isinstance(error.instance, dict) else {}
         return [f"{_format_path(path + [name])}: required" for name in error.validator_value if name not in present]
     if kind == "additionalProperties":
-        allowed = set(error.schema.get("properties", {}))
-        return [f"{_format_path(path + [str(name)])}: unknown field" for name in error.instance if name not in allowed]
+        allowed = sorted(error.schema.get("properties", {}))
+        out = []
+        for name in error.instance:
+            if name in allowed:
+                continue
+            near = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.75)
+            hint = f"perhaps a misspelling of '{near[0]}'" if near else "allowed here: " + ", ".join(allowed)
+            out.append(f"{here}: has a field the case file does not know ({hint})")
+        return out
     custom = error.schema.get("x-message") if isinstance(error.schema, dict) else None
     if custom:
         return [f"{here}: {custom}"]
@@ -355,10 +517,14 @@ def _convert(value: Any, node: dict, path: str, problems: list[str]) -> Any:
     ref = node.get("$ref")
     if ref in _DATE_REFS and isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value)
+            date = dt.date.fromisoformat(value)
         except ValueError:
             problems.append(f"{path}: not a date (use YYYY-MM-DD)")
             return None
+        if not EARLIEST_YEAR <= date.year <= LATEST_YEAR:
+            problems.append(f"{path}: is outside the years {EARLIEST_YEAR} to {LATEST_YEAR}")
+            return None
+        return date
     if ref in _DECIMAL_REFS and isinstance(value, str):
         return Decimal(value)
     if ref:
@@ -372,21 +538,26 @@ def _convert(value: Any, node: dict, path: str, problems: list[str]) -> Any:
     return value
 
 
-def _strings(value: Any, path: str):
+def _strings(value: Any, path: str, key: str = ""):
+    """(path, field name, text) for every string in validated data."""
     if isinstance(value, str):
-        yield path, value
+        yield path, key, value
     elif isinstance(value, dict):
         for k, v in value.items():
-            yield from _strings(v, f"{path}.{k}" if path else k)
+            yield from _strings(v, f"{path}.{k}" if path else k, k)
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            yield from _strings(v, f"{path}[{i}]")
+            yield from _strings(v, f"{path}[{i}]", key)
 
 
 def _semantic_problems(data: dict) -> list[str]:
     """Checks the schema language cannot express: unique ids, date order, printable text."""
-    problems = [f"{p}: contains a control character that cannot appear in a document"
-                for p, s in _strings(data, "") if _XML_INVALID.search(s)]
+    problems = []
+    for p, key, s in _strings(data, ""):
+        if _XML_INVALID.search(s):
+            problems.append(f"{p}: contains a control character that cannot appear in a document")
+        if key in _IDENTIFIER_FIELDS and _BIDI_CONTROLS.search(s):
+            problems.append(f"{p}: contains a text-direction control character, which could change how it prints")
     seen: dict[str, str] = {}
     for group in ("convictions", "arrests", "pending_charges", "evidence"):
         for i, item in enumerate(data.get(group, [])):

@@ -7,7 +7,7 @@ that drafts from a Fact must show a placeholder for it rather than a default.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -19,14 +19,63 @@ from .resources import JURISDICTIONS_DIR, load_schema, read_yaml
 SCHEMA_NAME = "jurisdiction.schema.json"
 
 
+TIERS = ("official", "copy", "secondary", "none")
+VERIFIED_TIERS = ("official", "copy")
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+@dataclass(frozen=True, eq=False)
+class Source(str):
+    """Where a fact's text was actually read: the publisher, its URL, when, and how it was reached.
+
+    TEMPORARY (issue 8): a ``str`` whose text is the short human form ("publisher, url, retrieved
+    date", after the fact's citation when ``shim_citation`` is given), so callers that still treat
+    ``fact.source`` as the old citation-and-source string keep running (json.dumps, f-strings). Court
+    papers must use ``Fact.citation``; drop the ``str`` base and ``shim_citation`` once no caller
+    prints a Source.
+    """
+
+    publisher: str
+    url: str | None = None
+    retrieved: dt.date | None = None
+    text_date: dt.date | None = None
+    via: str | None = None
+    shim_citation: str | None = field(default=None, repr=False, compare=False)
+
+    def __new__(cls, publisher: str, url: str | None = None, retrieved: dt.date | None = None,
+                text_date: dt.date | None = None, via: str | None = None, shim_citation: str | None = None):
+        parts = [publisher, url, f"retrieved {retrieved.isoformat()}" if retrieved else None]
+        short = ", ".join(p for p in parts if p)
+        return super().__new__(cls, f"{shim_citation} ({short})" if shim_citation else short)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Source) and self.as_dict() == other.as_dict()
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.as_dict().items()))
+
+    def as_dict(self) -> dict:
+        return {"publisher": self.publisher, "url": self.url,
+                "retrieved": self.retrieved.isoformat() if self.retrieved else None,
+                "text_date": self.text_date.isoformat() if self.text_date else None, "via": self.via}
+
+
 @dataclass(frozen=True)
 class Fact:
-    """One sourced legal value; ``path`` says where it sits (``PA:record_relief.citation``)."""
+    """One sourced legal value; ``path`` says where it sits (``PA:record_relief.citation``).
+
+    ``citation`` is what a court paper cites; ``source`` is where the text was read (provenance, for
+    the report only); ``tier`` says how far the value can be trusted (official, copy, secondary, none).
+    """
 
     path: str
     value: Any
-    source: str | None
-    verified: bool
+    citation: str | None
+    source: Source | None
+    tier: str
     as_of: dt.date
     note: str | None = None
     effective: dt.date | None = None
@@ -35,10 +84,32 @@ class Fact:
     def known(self) -> bool:
         return self.value is not None
 
+    @property
+    def verified(self) -> bool:
+        """Read in the official text or a verbatim copy of it."""
+        return self.tier in VERIFIED_TIERS
+
+    @property
+    def settled(self) -> bool:
+        """Known and verified: the only facts a draft may state as settled law."""
+        return self.known and self.verified
+
     def as_dict(self) -> dict:
-        return {"path": self.path, "value": self.value, "source": self.source, "verified": self.verified,
-                "as_of": self.as_of.isoformat(), "note": self.note,
-                "effective": self.effective.isoformat() if self.effective else None}
+        return {"path": self.path, "value": self.value, "citation": self.citation,
+                "source": self.source.as_dict() if self.source else None, "tier": self.tier,
+                "verified": self.verified, "settled": self.settled, "as_of": self.as_of.isoformat(),
+                "note": self.note, "effective": self.effective.isoformat() if self.effective else None}
+
+
+def parse_fact(path: str, node: dict) -> Fact:
+    """A Fact from a schema-valid data-file node; ValueError when a date is not a real date."""
+    src = node.get("source")
+    source = None if src is None else Source(
+        publisher=src["publisher"], url=src.get("url"), retrieved=_date(src.get("retrieved")),
+        text_date=_date(src.get("text_date")), via=src.get("via"), shim_citation=node.get("citation"))
+    return Fact(path=path, value=node["value"], citation=node.get("citation"), source=source,
+                tier=node["verified"], as_of=dt.date.fromisoformat(node["as_of"]), note=node.get("note"),
+                effective=_date(node.get("effective")))
 
 
 @dataclass(frozen=True)
@@ -56,7 +127,7 @@ class Jurisdiction:
         found = self.facts.get(key)
         if found is not None:
             return found
-        return Fact(path=f"{self.code}:{key}", value=None, source=None, verified=False,
+        return Fact(path=f"{self.code}:{key}", value=None, citation=None, source=None, tier="none",
                     as_of=self.data_as_of, note="Not recorded in the jurisdiction data.")
 
     def value(self, key: str) -> Any:
@@ -64,17 +135,14 @@ class Jurisdiction:
 
 
 def _is_fact(node: Any) -> bool:
-    return isinstance(node, dict) and {"value", "source", "verified", "as_of"} <= node.keys()
+    return isinstance(node, dict) and {"value", "citation", "source", "verified", "as_of"} <= node.keys()
 
 
 def _collect_facts(code: str, node: dict, prefix: str, out: dict[str, Fact]) -> None:
     for key, child in node.items():
         path = f"{prefix}.{key}" if prefix else key
         if _is_fact(child):
-            out[path] = Fact(
-                path=f"{code}:{path}", value=child["value"], source=child["source"], verified=child["verified"],
-                as_of=dt.date.fromisoformat(child["as_of"]), note=child.get("note"),
-                effective=dt.date.fromisoformat(child["effective"]) if child.get("effective") else None)
+            out[path] = parse_fact(f"{code}:{path}", child)
         elif isinstance(child, dict):
             _collect_facts(code, child, path, out)
 
@@ -123,8 +191,15 @@ def load_jurisdiction(code: str) -> Jurisdiction:
         raise UnknownJurisdictionError(f"no jurisdiction data for code '{code}'") from None
 
 
+def _by_tier(facts) -> dict[str, int]:
+    counts = dict.fromkeys(TIERS, 0)
+    for fact in facts:
+        counts[fact.tier] += 1
+    return counts
+
+
 def coverage() -> list[dict]:
-    """One row per jurisdiction: remedy, citation and how much of its law is verified."""
+    """One row per jurisdiction: remedy, citation and how much of its law is verified, by tier."""
     rows = []
     for code, j in sorted(load_all().items(), key=lambda kv: (kv[1].kind != "federal", kv[0])):
         known = [f for f in j.facts.values() if f.known]
@@ -136,17 +211,27 @@ def coverage() -> list[dict]:
             "remedy": j.value("record_relief.remedy_name"),
             "citation": j.value("record_relief.citation"),
             "citation_verified": j.fact("record_relief.citation").verified,
+            "citation_tier": j.fact("record_relief.citation").tier,
             "facts": len(j.facts),
             "facts_known": len(known),
             "facts_verified": sum(1 for f in known if f.verified),
+            "known_facts_by_tier": _by_tier(known),
             "data_as_of": j.data_as_of.isoformat(),
         })
     return rows
 
 
 def coverage_summary(rows: list[dict] | None = None) -> dict:
-    """Totals for the README and the closing note: present / with a remedy / verified."""
+    """Totals for the README and the closing note: present / with a remedy / verified, by tier."""
     rows = coverage() if rows is None else rows
+    known_by_tier = dict.fromkeys(TIERS, 0)
+    for r in rows:
+        for tier, n in r["known_facts_by_tier"].items():
+            known_by_tier[tier] += n
+    citations_by_tier = dict.fromkeys(TIERS, 0)
+    for r in rows:
+        if r["record_relief"] is True:
+            citations_by_tier[r["citation_tier"]] += 1
     return {
         "jurisdictions": len(rows),
         "with_record_relief": sum(1 for r in rows if r["record_relief"] is True),
@@ -156,4 +241,6 @@ def coverage_summary(rows: list[dict] | None = None) -> dict:
         "facts": sum(r["facts"] for r in rows),
         "facts_known": sum(r["facts_known"] for r in rows),
         "facts_verified": sum(r["facts_verified"] for r in rows),
+        "known_facts_by_tier": known_by_tier,
+        "remedy_citations_by_tier": citations_by_tier,
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from functools import lru_cache
 from html import escape
@@ -132,35 +133,133 @@ def libreoffice_binary() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert_to_pdf(docx_files: list[Path], out_dir: Path, binary: str) -> list[Path]:
+class PdfConversionError(AssemblyError):
+    """Some DOCX got no PDF. ``missing`` names those documents (file names, never client data);
+    the DOCX themselves are complete, so a caller may keep them and report the gap."""
+
+    def __init__(self, message: str, missing: list[str]):
+        self.missing = list(missing)
+        super().__init__(message)
+
+
+PDF_TIMEOUT_SECONDS = 300
+
+# LibreOffice is started by this small guard, not by the run itself. The guard puts LibreOffice in a
+# session (and process group) of its own and waits on a pipe from the run: end of file there means
+# the run finished, gave up (timeout, Ctrl-C) or died, even by SIGKILL, since the kernel closes the
+# pipe. Then the guard kills LibreOffice's whole group (the launcher, oosplash and soffice.bin) and
+# deletes the throwaway profile. When LibreOffice ends by itself, the guard still kills whatever is
+# left in its group, so no LibreOffice process outlives a conversion.
+_LO_GUARD = r"""
+import os, shutil, signal, subprocess, sys, threading
+profile, cmd = sys.argv[1], sys.argv[2:]
+lo = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                      start_new_session=True)
+
+def end(code):
+    try:
+        os.killpg(lo.pid, signal.SIGKILL)
+    except OSError:
+        pass
+    shutil.rmtree(profile, ignore_errors=True)
+    os._exit(code)
+
+def watch():
+    sys.stdin.buffer.read()
+    end(125)
+
+threading.Thread(target=watch, daemon=True).start()
+# Wait without reaping: while the leader is an unreaped zombie its group id cannot be reused.
+info = os.waitid(os.P_PID, lo.pid, os.WEXITED | os.WNOWAIT)
+end(info.si_status if info.si_code == os.CLD_EXITED else 124)
+"""
+
+
+def convert_to_pdf(docx_files: list[Path], out_dir: Path, binary: str,
+                   timeout: float = PDF_TIMEOUT_SECONDS) -> list[Path]:
     """Convert DOCX files to PDF in one headless LibreOffice run with a throwaway profile.
 
-    The profile lives in a temporary folder deleted afterwards, so nothing of the run outlives it.
+    LibreOffice runs contained (see ``_LO_GUARD``): on timeout, Ctrl-C, SIGTERM or the run's death
+    its whole process group is killed and its profile removed. Every DOCX must get a PDF; those
+    that did not are named in a PdfConversionError.
     """
     if not docx_files:
         return []
-    with tempfile.TemporaryDirectory(prefix="traffickingrelief-lo-") as profile:
-        cmd = [binary, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-               "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, docx_files)]
-        try:
-            proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300,
-                                  env={**os.environ, "HOME": profile})
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise AssemblyError(f"PDF conversion with LibreOffice failed to run ({type(exc).__name__})") from None
+    profile = tempfile.mkdtemp(prefix="traffickingrelief-lo-")
+    cmd = [binary, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore", "--nolockcheck",
+           "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, docx_files)]
+    try:
+        _run_contained(cmd, profile, timeout)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
     pdfs = [out_dir / (f.stem + ".pdf") for f in docx_files]
-    missing = [p.name for p in pdfs if not p.is_file()]
-    if proc.returncode != 0 or missing:
-        raise AssemblyError(f"PDF conversion with LibreOffice failed (exit {proc.returncode}; "
-                            f"not produced: {', '.join(missing) or 'none'})")
+    missing = [f.name for f, pdf in zip(docx_files, pdfs) if not _is_pdf(pdf)]
+    if missing:
+        raise PdfConversionError(f"LibreOffice made no PDF for {len(missing)} of {len(docx_files)} document(s): "
+                                 + ", ".join(missing), missing)
     return pdfs
 
 
-def scrub_pdf_metadata(pdf_path: Path, title: str) -> None:
-    """Rewrite a PDF's document information with generic values only."""
-    from pypdf import PdfReader, PdfWriter
+def _is_pdf(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(5) == b"%PDF-"
+    except OSError:
+        return False
 
-    writer = PdfWriter(clone_from=PdfReader(pdf_path))
-    writer.metadata = None
-    writer.add_metadata({"/Title": title, "/Producer": "traffickingrelief (LibreOffice)"})
-    with open(pdf_path, "wb") as fh:
-        writer.write(fh)
+
+def _run_contained(cmd: list[str], profile: str, timeout: float) -> None:
+    scratch = os.path.join(profile, "tmp")  # LibreOffice's own temp files (copies of documents) die with the profile
+    os.makedirs(scratch, exist_ok=True)
+    env = {**os.environ, "HOME": profile, "TMPDIR": scratch, "TMP": scratch, "TEMP": scratch}
+    try:
+        guard = subprocess.Popen([sys.executable, "-c", _LO_GUARD, profile, *cmd], stdin=subprocess.PIPE,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                                 start_new_session=True)
+    except OSError as exc:
+        raise AssemblyError(f"PDF conversion with LibreOffice failed to start ({type(exc).__name__})") from None
+    try:
+        guard.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _stop(guard)
+        raise AssemblyError(f"PDF conversion with LibreOffice took longer than {timeout:g} s and was stopped") from None
+    except BaseException:  # KeyboardInterrupt, or SIGTERM turned into an exception by the caller
+        _stop(guard)
+        raise
+    finally:
+        guard.stdin.close()
+
+
+def _stop(guard: subprocess.Popen) -> None:
+    """Close the guard's pipe (it then kills LibreOffice's group and removes the profile) and reap it."""
+    try:
+        guard.stdin.close()
+    except OSError:
+        pass
+    try:
+        guard.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        guard.kill()
+        guard.wait()
+
+
+def scrub_pdf_metadata(pdf_path: Path, title: str) -> None:
+    """Rewrite a PDF's document information with generic values only (replacing the file whole)."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PyPdfError
+
+    tmp = pdf_path.with_name(pdf_path.name + ".tmp")
+    try:
+        writer = PdfWriter(clone_from=PdfReader(pdf_path))
+        writer.metadata = None
+        writer.add_metadata({"/Title": title, "/Producer": "traffickingrelief (LibreOffice)"})
+        with open(tmp, "wb") as fh:
+            writer.write(fh)
+        os.replace(tmp, pdf_path)
+    except (PyPdfError, ValueError, KeyError) as exc:
+        tmp.unlink(missing_ok=True)
+        raise PdfConversionError(f"the PDF of {pdf_path.stem} could not be read ({type(exc).__name__})",
+                                 [pdf_path.with_suffix(".docx").name]) from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
