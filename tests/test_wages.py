@@ -376,3 +376,14 @@ def test_schema_catches_a_broken_table():
         "WA.yml: schedules.statewide.rates: effective dates must be increasing and distinct",
         "WA.yml: schedules.statewide.known_from: no rate is in force on that date"]
     assert wages.wage_table_problems(data, "CA.yml") == ["CA.yml: code WA belongs in WA.yml"]
+
+
+def test_wage_facts_follow_the_jurisdiction_fact_model():
+    # The wage schema carries its own copy of the Fact node definitions; they must not drift apart.
+    from docassemble.traffickingrelief.jurisdictions import Fact
+    from docassemble.traffickingrelief.resources import load_schema
+
+    jurisdiction, wage = load_schema("jurisdiction.schema.json")["$defs"], load_schema(wages.SCHEMA_NAME)["$defs"]
+    assert {k: wage[k] for k in ("fact_base", "source", "date")} == {k: jurisdiction[k] for k in ("fact_base", "source", "date")}
+    rate = wages.rate_on("US", dt.date(2015, 1, 1)).facts[0]
+    assert isinstance(rate, Fact) and rate.settled and rate.as_dict()["tier"] == "copy"

@@ -30,7 +30,8 @@ import jsonschema
 import yaml
 
 from .errors import CaseFileError, JurisdictionDataError
-from .facts import Expense, Losses, WorkPeriod
+from .facts import Losses, WorkPeriod
+from .jurisdictions import Fact, parse_fact
 from .resources import SOURCES_DIR, YamlContentError, load_schema, read_yaml
 
 WAGES_DIR = SOURCES_DIR / "wages"
@@ -71,56 +72,8 @@ METHOD = (
 )
 
 
-# ---------------------------------------------------------------------------------------------
-# Fact nodes. Interim reader of the Fact model (/work/coord/FACT_MODEL.md) until jurisdictions.parse_fact
-# lands with the "Fact model:" commit; then these two classes and parse_fact give way to that import.
-
-
-@dataclass(frozen=True)
-class Source:
-    publisher: str
-    url: str | None = None
-    retrieved: dt.date | None = None
-    text_date: dt.date | None = None
-    via: str | None = None
-
-
-@dataclass(frozen=True)
-class Fact:
-    path: str
-    value: Any
-    citation: str | None
-    source: Source | None
-    tier: str
-    as_of: dt.date
-    note: str | None = None
-    effective: dt.date | None = None
-
-    @property
-    def known(self) -> bool:
-        return self.value is not None
-
-    @property
-    def verified(self) -> bool:
-        return self.tier in ("official", "copy")
-
-    @property
-    def settled(self) -> bool:
-        return self.known and self.verified
-
-
 def _date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
-
-
-def parse_fact(path: str, node: dict) -> Fact:
-    src = node.get("source")
-    source = None if src is None else Source(
-        publisher=src["publisher"], url=src.get("url"), retrieved=_date(src.get("retrieved")),
-        text_date=_date(src.get("text_date")), via=src.get("via"))
-    return Fact(path=path, value=node["value"], citation=node.get("citation"), source=source,
-                tier=node["verified"], as_of=dt.date.fromisoformat(node["as_of"]), note=node.get("note"),
-                effective=_date(node.get("effective")))
 
 
 # ---------------------------------------------------------------------------------------------
