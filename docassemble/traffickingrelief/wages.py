@@ -51,6 +51,9 @@ METHOD = (
     "Change of rate inside a workweek: each day is valued at the minimum wage in force that day, and the week's "
     "rate is the average of those daily rates over the days worked (hours assumed spread evenly over the days); "
     "that average is the regular rate on which overtime is figured.",
+    "Coverage: the worksheet assumes the work was covered by the FLSA (and, for a state column, by that state's "
+    "law); whether it was is for the attorney. Where the rate depended on facts the case file lacks (coverage "
+    "before 1978, employer size, region), the week is unknown until a schedule is chosen.",
     "Value of the labor under the FLSA: hours up to 40 at the regular rate, hours past 40 at 1.5 times it; where "
     "pay fell below the minimum wage, the minimum wage is the regular rate.",
     "Amounts actually paid are subtracted week by week. A week paid more than its minimum-wage value counts as "
