@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -96,6 +96,10 @@ class Schedule:
     rates: tuple[Fact, ...] = ()
     same_as: str | None = None          # "US:all_covered": this schedule adopts another table's
     same_as_fact: Fact | None = None    # the law that adopts it (e.g. Tex. Lab. Code § 62.051)
+
+    @cached_property
+    def effective_dates(self) -> list[dt.date]:
+        return [rate.effective for rate in self.rates]
 
     def covers(self, day: dt.date) -> bool:
         return (self.known_from is not None and self.known_through is not None
@@ -213,7 +217,7 @@ def rate_on(code: str, day: dt.date, schedule: str | None = None,
         other, key = chosen.same_as.split(":")
         adopted = rate_on(other, day, key, tables)
         return RateOnDate(adopted.value, (chosen.same_as_fact,) + adopted.facts, adopted.reason)
-    index = bisect.bisect_right([r.effective for r in chosen.rates], day) - 1
+    index = bisect.bisect_right(chosen.effective_dates, day) - 1
     if index < 0:
         return RateOnDate(None, reason=f"no {table.name} rate recorded in force on {day.isoformat()}")
     fact = chosen.rates[index]
@@ -764,8 +768,9 @@ def render_text(calc: Calculation) -> str:
     out = ["Restitution worksheet (18 U.S.C. § 1593) - a draft for attorney review, not legal advice", ""]
     out.append("Workweeks (federal minimum wage):")
     for line in calc.lines:
-        citations, tiers, _ = _rate_sources(line.segments)
-        rate = f"rate {_rate_text(line.segments)} [{citations}; {tiers}]" if line.known else "rate unknown"
+        sources = "; ".join(f"{f.citation or '(no citation)'}, {f.tier}"
+                            for f in dict.fromkeys(f for s in line.segments for f in s.facts))
+        rate = f"rate {_rate_text(line.segments)} [{sources}]" if line.known else "rate unknown"
         out.append(f"  {line.case_entry} {line.first_day.isoformat()}..{line.last_day.isoformat()} "
                    f"({line.days} d) {_hours_text(line.hours)} h, {rate}: due {_money(line.due)}, "
                    f"paid {_money(line.paid)}, unpaid {_money(line.unpaid)}")
