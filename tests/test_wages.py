@@ -247,7 +247,10 @@ def test_state_tables_record_agency_figures_and_leave_gaps_unknown():
     # New York after 2016-12-30 depends on the region: never silently the remainder-of-state rate.
     assert "choose a schedule" in wages.rate_on("NY", dt.date(2019, 6, 1)).reason
     assert wages.rate_on("NY", dt.date(2019, 6, 1), "remainder_of_state").value == D("11.10")
-    assert wages.rate_on("NY", dt.date(2019, 6, 1), "new_york_city").value is None
+    assert wages.rate_on("NY", dt.date(2019, 6, 1), "new_york_city_employers_10_or_fewer").value == D("13.50")
+    long_island = wages.rate_on("NY", dt.date(2024, 3, 1), "long_island_and_westchester")
+    assert long_island.value == D("16.00") and long_island.facts[0].tier == "official"
+    assert wages.rate_on("NY", dt.date(2026, 12, 15), "remainder_of_state").value is None
 
 
 # ---------------------------------------------------------------------------------------------
