@@ -242,7 +242,8 @@ def test_state_tables_record_agency_figures_and_leave_gaps_unknown():
     assert washington.value == D("13.69") and washington.facts[0].tier == "official"   # the agency's figure, not 13.96
     california = wages.rate_on("CA", dt.date(2025, 3, 1))
     assert california.value == D("16.50") and california.facts[0].tier == "official"
-    assert wages.rate_on("CA", dt.date(2023, 6, 1)).value is None          # 2023 not read: unknown, not guessed
+    assert wages.rate_on("CA", dt.date(2023, 6, 1)).value == D("15.50")
+    assert wages.rate_on("CA", dt.date(2022, 6, 1)).value is None          # employer size decides: unknown until chosen
     assert wages.rate_on("WA", dt.date(2026, 6, 1)).value is None
     # New York after 2016-12-30 depends on the region: never silently the remainder-of-state rate.
     assert "choose a schedule" in wages.rate_on("NY", dt.date(2019, 6, 1)).reason
