@@ -202,9 +202,10 @@ def test_liquidated_damages_courts_come_from_sourced_data_and_others_stay_unknow
 
 
 def test_weeks_past_the_checked_date_are_unknown_and_totals_say_incomplete():
-    result = calc(period("2025-12-21", "2026-01-10", hours="40"))
-    # Week Dec 21-27 is known; the week of Dec 28 reaches into 2026, so it is unknown, like the week of Jan 4.
-    assert [line.first_day for line in result.lines if line.known] == [dt.date(2025, 12, 21)]
+    # The federal table is checked through 2026-02-06: the week of Jan 25 is known; the week of Feb 1 reaches past
+    # that date, so it is unknown, like the week of Feb 8.
+    result = calc(period("2026-01-25", "2026-02-14", hours="40"))
+    assert [line.first_day for line in result.lines if line.known] == [dt.date(2026, 1, 25)]
     unknown = result.unknown_weeks
     assert len(unknown) == 2 and all(line.due is None and line.unpaid is None for line in unknown)
     assert "does not cover" in unknown[-1].unknown_reason
@@ -244,7 +245,7 @@ def test_state_tables_record_agency_figures_and_leave_gaps_unknown():
     assert california.value == D("16.50") and california.facts[0].tier == "official"
     assert wages.rate_on("CA", dt.date(2023, 6, 1)).value == D("15.50")
     assert wages.rate_on("CA", dt.date(2022, 6, 1)).value is None          # employer size decides: unknown until chosen
-    assert wages.rate_on("WA", dt.date(2026, 6, 1)).value is None
+    assert wages.rate_on("WA", dt.date(2026, 12, 15)).value is None        # past the date last checked
     # New York after 2016-12-30 depends on the region: never silently the remainder-of-state rate.
     assert "choose a schedule" in wages.rate_on("NY", dt.date(2019, 6, 1)).reason
     assert wages.rate_on("NY", dt.date(2019, 6, 1), "remainder_of_state").value == D("11.10")
