@@ -239,3 +239,16 @@ def test_a_date_that_is_not_a_real_date_is_refused():
 def test_text_that_is_not_yaml_is_refused_naming_the_file():
     with pytest.raises(ForumDataError, match="NY.yml: not valid YAML"):
         _parse("NY.yml", "default: [unclosed")
+
+
+def test_derived_party_labels_follow_the_remedys_document_title():
+    """Labels derived from the jurisdiction data's document title must change when the title does
+    (a petition's movant is the Petitioner): a mismatch means the forum file is stale."""
+    kinds = ("motion", "petition", "application")
+    jurisdictions = load_all()
+    for code, profile in load_all_forums().items():
+        fact = profile.fact("party_labels")
+        title = jurisdictions[code].value("record_relief.document_title") or ""
+        kind = next((k for k in kinds if title.lower().startswith((k, f"uniform {k}"))), None)
+        if fact.known and kind:
+            assert list(fact.value) == [kind], (code, title, fact.value)
