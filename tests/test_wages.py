@@ -302,7 +302,8 @@ def test_render_text_states_method_and_sources():
     text = wages.render_text(calc(period("2008-07-20", "2008-07-26", hours="60", pay="0")))
     assert "due $430.50" in text and "5.85 x 4 day(s); 6.55 x 3 day(s)" in text
     assert "29 U.S.C. § 206(a)(1)(A)" in text and "rounded once to the cent" in text
-    assert "Fourth Circuit".lower() in text.lower() and "unknown (no data)" in text
+    assert "Fourth Circuit: includes them" in text and "Eastern District of New York" in text
+    assert "unknown (no data)" in text
 
 
 # ---------------------------------------------------------------------------------------------

@@ -678,10 +678,15 @@ def summary_rows(calc: Calculation) -> list[tuple[str, Decimal | int | str]]:
     return rows
 
 
+def _court_name(key: str) -> str:
+    """``eastern_district_of_new_york`` -> ``Eastern District of New York``."""
+    return " ".join(word if word in ("of", "the", "for") else word.capitalize() for word in key.split("_"))
+
+
 def liquidated_damages_rows(calc: Calculation) -> list[tuple[str, str, str, str]]:
     """(court, include?, citation, tier) for each court in the data; courts not listed are unknown."""
     words = {True: "includes them", False: "excludes them", None: "unknown"}
-    rows = [(fact.path.rsplit(".", 1)[1].replace("_", " "), words[fact.value], fact.citation or "", fact.tier)
+    rows = [(_court_name(fact.path.rsplit(".", 1)[1]), words[fact.value], fact.citation or "", fact.tier)
             for fact in calc.liquidated_damages_courts]
     rows.append(("every other court", "unknown (no data): the attorney chooses", "", "none"))
     return rows
