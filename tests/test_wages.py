@@ -335,6 +335,15 @@ def test_bad_expense_and_gross_value_are_named_too():
                                      "gross_value_to_defendant: must be at least 0"]
 
 
+def test_unknown_schedule_and_workweek_are_named():
+    with pytest.raises(CaseFileError) as caught:
+        calc(period("2015-01-04", "2015-01-10"), schedules={"CA": "big_employers"}, week_starts_on=7)
+    assert caught.value.problems == [
+        "week_starts_on: must be 0 (Monday) to 6 (Sunday)",
+        "schedules.CA: no wage schedule by that name (choose one of: all_employers, employers_26_or_more, "
+        "employers_25_or_fewer, all_employers_from_2023)"]
+
+
 def test_a_case_file_flows_into_the_calculator():
     data = minimal_case()
     data["losses"] = {"work_periods": [{"start": "2015-01-04", "end": "2015-03-14", "hours_per_week": "60",

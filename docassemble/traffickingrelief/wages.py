@@ -507,13 +507,17 @@ def calculate(losses: Losses, *, gross_value_to_defendant: Decimal | None = None
     per code ("US": "jobs_first_covered_by_1938_act", "CA": "employers_26_or_more") where the rate depended
     on facts the case file lacks. ``week_starts_on``: the employer's workweek (0 Monday ... 6 Sunday).
     """
+    tables = load_wage_tables() if tables is None else tables
+    schedules = dict(schedules or {})
     problems = validate_losses(losses, gross_value_to_defendant)
     if not 0 <= week_starts_on <= 6:
         problems.append("week_starts_on: must be 0 (Monday) to 6 (Sunday)")
+    for code, key in schedules.items():
+        if code not in tables or key not in tables[code].schedules:
+            known = ", ".join(tables[code].schedules) if code in tables else "none (no wage table)"
+            problems.append(f"schedules.{code}: no wage schedule by that name (choose one of: {known})")
     if problems:
         raise CaseFileError(problems)
-    tables = load_wage_tables() if tables is None else tables
-    schedules = dict(schedules or {})
     federal = tables[FEDERAL]
     threshold = _to_fraction(federal.rules["overtime_threshold_hours"].value)
     multiplier = _to_fraction(Decimal(federal.rules["overtime_multiplier"].value))
