@@ -252,3 +252,12 @@ def test_derived_party_labels_follow_the_remedys_document_title():
         kind = next((k for k in kinds if title.lower().startswith((k, f"uniform {k}"))), None)
         if fact.known and kind:
             assert list(fact.value) == [kind], (code, title, fact.value)
+
+
+def test_what_a_formatting_rule_leaves_open_takes_the_stated_default():
+    fact = load_forum("FL").fact("layout")
+    assert fact.value["font"] is None and fact.value["line_spacing"] is None
+    layout = load_forum("FL").layout()
+    assert layout.from_rule is True
+    assert (layout.font, layout.line_spacing) == (DEFAULT_LAYOUT.font, DEFAULT_LAYOUT.line_spacing)
+    assert layout.size_pt == 12 and layout.pleading_lines is None
