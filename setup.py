@@ -24,7 +24,7 @@ setup(
     package_data={
         f"{PKG}.data.questions": ["*.yml"],
         f"{PKG}.data.templates": ["*.docx", "*/*.docx"],
-        f"{PKG}.data.sources": ["*.json", "*.yml", "*.xlsx", "jurisdictions/*.yml", "forums/*.yml", "clauses/*.yml", "examples/*"],
+        f"{PKG}.data.sources": ["*.json", "*.yml", "*.xlsx", "*/*.yml", "*/*.json", "examples/*"],
         f"{PKG}.data.static": ["*.js", "*.css"],
     },
     install_requires=[

@@ -124,10 +124,12 @@ def test_choice_codes_are_the_case_file_schemas_codes():
 # Mako expressions that may appear in screen text: user text always goes through esc(); the rest
 # are numbers, URLs made by docassemble, translated templates, or docassemble's own table markup.
 SAFE_EXPRESSIONS = [
-    r"esc\(.*\)( or '-')?", r"display_date\(showifdef\('[\w.]+'\)\) or '-'", r"i \+ 1", r"len\([\w.()]+\)",
+    r"esc\(.*\)( or '-')?", r"display_date\(showifdef\('[\w.]+'\)\)( or '-')?", r"i \+ 1", r"len\([\w.()]+\)",
     r"len\(selected_codes\([\w.]+\)\)", r"tr_answer_words\.get\([\w.]+, '-'\)", r"url_action\('tr_quick_exit'\)",
     r"tr_neutral_site", r"value\(family \+ '_download_heading'\)", r"draft_files\[index\]\.url_for\(attachment=True\)",
     r"\w+\.table", r"\w+\.add_action\(label=tr_add_\w+_label\.content\)",
+    r"draft_files\[(row|tr_download)\['\w+'\](\['\w+'\])?\]\.url_for\((attachment=True)?\)",
+    r"url_action\('tr_\w+'(, variable=item\['variable'\])?\)", r"tr_retention_days", r"n",
 ]
 
 
@@ -166,8 +168,9 @@ def test_quick_exit_is_on_every_screen_and_erases_the_session():
     parts = [block["default screen parts"] for _, block in all_blocks(TR_YAML) if "default screen parts" in block]
     assert len(parts) == 1
     pre = parts[0]["pre"]
-    assert 'class="btn btn-danger tr-quick-exit"' in pre and "${ url_action('tr_quick_exit') }" in pre
-    assert 'href="${ tr_neutral_site }"' in pre
+    # a plain link to the erase action (works without JavaScript); the script sends it to the neutral site
+    assert 'class="btn btn-danger tr-quick-exit"' in pre and 'href="${ url_action(\'tr_quick_exit\') }"' in pre
+    assert 'data-tr-neutral="${ tr_neutral_site }"' in pre
     for path, block in all_blocks(TR_YAML):
         assert "pre" not in block, f"{path.name} {block.get('id')} replaces the quick-exit screen part"
     [event] = [b for _, b in all_blocks(TR_YAML) if b.get("event") == "tr_quick_exit"]
@@ -176,7 +179,7 @@ def test_quick_exit_is_on_every_screen_and_erases_the_session():
     assert features["javascript"] == "quick_exit.js" and features["css"] == "quick_exit.css"
     script = (STATIC / "quick_exit.js").read_text(encoding="utf-8")
     assert "location.replace(" in script and '"Escape"' in script and "keepalive: true" in script
-    assert "data-tr-exit" in script
+    assert "data-tr-neutral" in script
     assert (STATIC / "quick_exit.css").is_file()
     [neutral] = [b["code"] for _, b in all_blocks(TR_YAML) if b.get("id") == "tr_setting_neutral_site"]
     assert "https://www.weather.gov" in neutral
@@ -190,7 +193,7 @@ def test_the_safety_screen_gives_911_and_the_hotline():
     lines = [line.strip() for line in order["code"].splitlines() if line.strip()]
     assert lines[:3] == ["interview_language", "safety_checked", "confidentiality_seen"]
     # jurisdiction first, screening before any drafting
-    assert lines.index("conviction_states") < lines.index("records.gather()")
+    assert lines.index("tr_states_asked") < lines.index("records.gather()")
     assert lines.index("value(family + '_screening_done')") < lines.index("tr_drafts_ready")
 
 

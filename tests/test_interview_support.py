@@ -162,7 +162,7 @@ def test_case_file_round_trip_through_the_answers():
     original["trafficking"]["periods"].append({"start": "2021-01-01", "place": "Elsewhere"})
     objects, top = _apply(s.prefill_from_case_file(original))
     assert objects["records"].gathered and objects["records"].elements[2].complete is True
-    assert top["conviction_states"]["PA"] and top["conviction_states"]["NY"] and not top["conviction_states"]["CA"]
+    assert top["states"] == ["PA", "NY"]
     rebuilt = s.build_case_file(**objects, user_role="advocate", interview_language="en",
                                 confidential_filing_choice=top["confidential_filing_choice"], carry_over=top["carry_over"])
     assert parse_case(copy.deepcopy(rebuilt)) == parse_case(copy.deepcopy(original))
@@ -217,10 +217,11 @@ def test_assemble_into_a_file_list_with_fixed_names():
     summary = s.assemble_into(data, files, pdf=False)
     names = [f.filename for f in files.elements]
     assert names == [f["filename"] for f in summary["files"]]
-    assert "NY-1-motion.docx" in names and names[-2:] == ["assembly-report.md", "assembly-report.json"]
+    assert "NY-1-motion.docx" in names and names[-5:] == [
+        "assembly-report.html", "assembly-report.docx", "assembly-report.md", "assembly-report.json", "drafts.zip"]
     assert all(f.committed and f.content for f in files.elements)
     assert all("Rowan" not in n for n in names) and files.gathered is True
-    assert summary["documents"] == len(names) - 2 and summary["screening"][0]["jurisdiction"] == "NY"
+    assert summary["documents"] == len(names) - 5 and summary["screening"][0]["jurisdiction"] == "NY"
     again = s.assemble_into(data, files, pdf=False)
     assert len(files.elements) == len(again["files"])  # re-drafting replaces, never appends
 
@@ -263,3 +264,87 @@ def test_spanish_interface_words_cover_docassembles_table_and_validation_phrases
     assert words["Edit"] == "Editar" and words["Delete"] == "Borrar"
     assert words["This field is required."] == "Este campo es obligatorio."
     assert all(isinstance(k, str) and isinstance(v, str) and v for k, v in words.items())
+
+
+def test_the_zip_holds_every_file_once_and_the_download_rows_pair_docx_with_pdf(tmp_path):
+    import io
+    import zipfile
+
+    data = s.build_case_file(**fresh_answers())
+    files = FileList("draft_files")
+    summary = s.assemble_into(data, files, pdf=False)
+    archive = zipfile.ZipFile(io.BytesIO(files.elements[-1].content))
+    assert sorted(archive.namelist()) == sorted(f.filename for f in files.elements[:-1])
+    assert all(info.date_time == (1980, 1, 1, 0, 0, 0) for info in archive.infolist())
+    motion = archive.read("NY-1-motion.docx")
+    assert motion == next(f.content for f in files.elements if f.filename == "NY-1-motion.docx")
+    # the report opens in a browser, escaped, and in Word
+    html = archive.read("assembly-report.html").decode("utf-8")
+    assert html.startswith("<!doctype html>") and "<h2>Screening</h2>" in html and "offence" not in html.lower()
+    (tmp_path / "r.docx").write_bytes(archive.read("assembly-report.docx"))
+    assert "Assembly report" in docx_text(tmp_path / "r.docx")
+    # one line per document, with DOCX and PDF side by side
+    fake = [{"filename": "NY-1-motion.docx", "kind": "motion", "format": "docx", "title": "Motion", "family": "record_relief",
+             "group": "NY-1", "placeholders": 0},
+            {"filename": "NY-1-motion.pdf", "kind": "motion", "format": "pdf", "title": "Motion", "family": "record_relief",
+             "group": "NY-1", "placeholders": 0},
+            {"filename": "assembly-report.html", "kind": "report", "format": "html", "title": "Assembly report",
+             "family": None, "group": None, "placeholders": 0},
+            {"filename": "drafts.zip", "kind": "zip", "format": "zip", "title": "All files", "family": None,
+             "group": None, "placeholders": 0}]
+    layout = s.download_rows(fake)
+    assert layout["documents"] == [{"title": "Motion", "family": "record_relief", "group": "NY-1", "docx": 0, "pdf": 1,
+                                    "placeholders": 0}]
+    assert layout["reports"] == {"html": 2} and layout["zip"] == 3
+    assert all(w in summary["blocking"] for w in summary["warnings"])
+
+
+def test_report_html_escapes_every_value():
+    report = {"status": "<b>", "disclaimer": "<script>x</script>", "documents": [{"title": "{{ x }} & <i>", "file": "a"}],
+              "screening": [{"record_id": "c1", "reasons": [{"text": "<img src=x>", "citation": "§ 1"}]}],
+              "warnings": ["offence <w>"], "missing_facts": [], "unknown_law": [], "unverified_law": []}
+    html = s.report_html(report)
+    assert "<script>" not in html and "<img" not in html and "<i>" not in html and "<w>" not in html
+    assert "{{ x }} &amp; &lt;i&gt;" in html and "offense &lt;w&gt;" in html
+
+
+def test_screening_names_the_skipped_answer_and_the_question_that_asks_it():
+    answers = fresh_answers("NY", connection_choice="prefer_not_to_say", trafficking_connection=None)
+    records = answers["records"]
+    data = s.build_case_file(**answers)
+    del data["preparer"]
+    [row] = s.screening_rows(data, records=records)
+    connection = [m for m in row["missing"] if m["code"] == "connection"]
+    if row["status"] == "needs_review":  # the verdict names the gap, not the law data
+        assert row["verdict"] == ("needs_answer" if row["missing"] else "lawyer_check")
+    assert connection and connection[0]["variable"] == "records[0].connection_choice"
+    assert s.reask_variable(connection[0]["variable"]) == "records[0].connection_choice"
+    assert all("offence" not in r["text"] for r in row["reasons"])
+    for bad in ("records[0].__class__", "client.legal_name", "records[0].connection_choice; x", None, 3,
+                "records[0].complete"):
+        assert s.reask_variable(bad) is None
+    assert s.reask_variable("client.date_of_birth") == "client.date_of_birth"
+
+
+def test_a_skipped_age_stays_unknown_through_export_and_import():
+    answers = fresh_answers()
+    answers["trafficking"].age_at_start = ""  # the text field left blank
+    data = s.build_case_file(**answers)
+    assert "age_at_start" not in data.get("trafficking", {})
+    prefill = s.prefill_from_case_file(data)
+    assert prefill["trafficking"]["age_at_start"] is None
+    answers["trafficking"].age_at_start = "0"
+    assert s.build_case_file(**answers)["trafficking"]["age_at_start"] == 0
+    assert s.prefill_from_case_file(s.build_case_file(**answers))["trafficking"]["age_at_start"] == "0"
+    assert s.valid_age("") and s.valid_age(None) and s.valid_age(" 17 ")
+
+
+def test_state_picker_takes_codes_or_names_once_each():
+    assert s.jurisdiction_code("california") == "CA" and s.jurisdiction_code("ny") == "NY"
+    assert s.jurisdiction_code("Atlantis") is None and s.jurisdiction_code(None) is None
+    assert s.states_picked("New York", {"PA": True, "NY": True, "CA": False}) == ["NY", "PA"]
+    assert s.states_picked("TX") == ["TX"]
+
+
+def test_us_english_on_screen():
+    assert s.us_english("The offence; Offences; a defence") == "The offense; Offenses; a defense"

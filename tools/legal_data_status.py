@@ -1,4 +1,4 @@
-"""Regenerate the README's legal-data status block from the jurisdiction data.
+"""Regenerate the README's legal-data status block from the data audit (docassemble.traffickingrelief.audit).
 
 Run: .venv/bin/python tools/legal_data_status.py   (tests/test_readme.py fails when the block is stale)
 """
@@ -11,39 +11,53 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from docassemble.traffickingrelief.jurisdictions import coverage, coverage_summary  # noqa: E402
+from docassemble.traffickingrelief.audit import CHECK_TITLES, FAILING_CHECKS, audit  # noqa: E402
+from docassemble.traffickingrelief.jurisdictions import coverage, coverage_summary, load_all  # noqa: E402
 
 BEGIN, END = "<!-- legal-data-status:begin -->", "<!-- legal-data-status:end -->"
 
 
+def _tiers(counts: dict[str, int]) -> str:
+    return f"official {counts['official']}, copy {counts['copy']}, secondary {counts['secondary']}, none {counts['none']}"
+
+
 def status_block() -> str:
     rows = coverage()
-    s = coverage_summary(rows)
+    counts = coverage_summary(rows)
+    report = audit(load_all(), ())
+    s = report["summary"]
+    tiers_by_code = {r["code"]: r for r in report["jurisdictions"]}
     none = ", ".join(r["code"] for r in rows if r["record_relief"] is False)
     unknown = ", ".join(r["code"] for r in rows if r["record_relief"] is None)
-    tiers = s["known_facts_by_tier"]
-    cites = s["remedy_citations_by_tier"]
+    known = sum(s["known_facts_by_tier"].values())
+    relief = s["remedy_record_relief_facts_by_tier"]
+    share = s["remedy_record_relief_verified_share"]
     lines = [
         BEGIN,
         f"- Jurisdictions in the data set: **{s['jurisdictions']}** (50 states, DC and federal).",
-        f"- With a trafficking-specific record-relief remedy: **{s['with_record_relief']}**; "
-        f"none found: **{s['no_record_relief_found']}** ({none}); not determined: **{s['record_relief_unknown']}** ({unknown}).",
-        f"- Remedy citations read in the official text or a verbatim copy: **{s['citation_verified']}** of "
-        f"{s['with_record_relief']} (official {cites['official']}, copy {cites['copy']}, secondary {cites['secondary']}, "
-        f"none {cites['none']}).",
-        f"- Legal facts recorded: {s['facts']}; known: {s['facts_known']}; verified: **{s['facts_verified']}** "
-        f"(official {tiers['official']}, copy {tiers['copy']}; secondary, i.e. a summary or a reading not confirmed as current: {tiers['secondary']}, "
-        f"recalled or not read: {tiers['none']}; {s['facts'] - s['facts_known']} unknown and drafted as placeholders).",
+        f"- With a trafficking-specific record-relief remedy: **{s['with_remedy']}**; "
+        f"none found: **{counts['no_record_relief_found']}** ({none}); not determined: "
+        f"**{counts['record_relief_unknown']}** ({unknown}).",
+        f"- Remedy citations by tier: {_tiers(s['remedy_citations_by_tier'])}.",
+        f"- Record-relief facts of the remedy jurisdictions (known values) by tier: {_tiers(relief)}"
+        + (f" — **{share:.0%}** official or copy." if share is not None else "."),
+        f"- All known facts ({known} of {counts['facts']}; the rest are unknown and "
+        f"drafted as placeholders) by tier: {_tiers(s['known_facts_by_tier'])}.",
         "- Tiers: *official* = the legislature's, court's or agency's own text; *copy* = a verbatim code site; "
-        "*secondary* = a summary or a reading not confirmed as current, never drafted as settled law; *none* = recalled or not read.",
+        "*secondary* = a summary or a reading not confirmed as current, never drafted as settled law; "
+        "*none* = recalled or not read.",
+        "- Audit (`traffickingrelief data-audit`): "
+        + "; ".join(f"{CHECK_TITLES[c]}: {s[c]}" for c in FAILING_CHECKS + ("stale_copies",)) + ".",
         "",
-        "| code | remedy | citation | citation tier | official + copy / known facts |",
+        "| code | remedy | citation | citation tier | known facts: official / copy / secondary / none |",
         "|---|---|---|---|---|",
     ]
     for r in rows:
         remedy = "none found" if r["record_relief"] is False else (r["remedy"] or "not determined")
         tier = r["citation_tier"] if r["citation"] else "-"
-        lines.append(f"| {r['code']} | {remedy} | {r['citation'] or '-'} | {tier} | {r['facts_verified']} / {r['facts_known']} |")
+        t = tiers_by_code[r["code"]]["known_facts_by_tier"]
+        lines.append(f"| {r['code']} | {remedy} | {r['citation'] or '-'} | {tier} | "
+                     f"{t['official']} / {t['copy']} / {t['secondary']} / {t['none']} |")
     lines.append(END)
     return "\n".join(lines)
 

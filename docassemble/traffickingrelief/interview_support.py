@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from .assembly import assemble
-from .eligibility import CONSENT
+from .eligibility import CONSENT, ELIGIBLE, NEEDS_REVIEW, NOT_YET_ELIGIBLE
 from .errors import CaseFileError, TraffickingReliefError
 from .facts import parse_case
 from .jurisdictions import coverage, load_all, load_jurisdiction
@@ -38,7 +38,8 @@ __all__ = [
     "selected_codes", "build_case_file", "case_problems", "case_file_json", "read_case_file_upload",
     "prefill_from_case_file", "apply_prefill", "screening_rows", "any_draftable", "assemble_into",
     "record_summary", "display_date", "state_choices", "write_export_file", "EXPORT_FILENAME", "MAX_UPLOAD_BYTES",
-    "OFFENCE_CATEGORIES", "use_spanish_interface_words",
+    "OFFENCE_CATEGORIES", "use_spanish_interface_words", "us_english", "reask_variable", "download_rows",
+    "cases_without_papers", "valid_age", "jurisdiction_code", "states_picked", "blocking_items", "report_html", "report_docx", "ZIP_NAME",
 ]
 
 EXPORT_FILENAME = "case-file.json"
@@ -149,12 +150,24 @@ def _tri(choice: Any) -> bool | None:
 
 
 def _int(value: Any) -> int | None:
-    if value is None or value == "":
+    if value is None or isinstance(value, bool):
         return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    text = str(value).strip()
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def valid_age(value: Any) -> bool:
+    """``validate:`` for an optional age: blank (unknown, kept unknown) or a whole number 0 to 120.
+
+    The field is text, not docassemble's integer type, which stores a blank answer as 0.
+    """
+    text = "" if value is None else str(value).strip()
+    if not text or (text.isascii() and text.isdigit() and int(text) <= 120):
+        return True
+    from docassemble.base.util import validation_error, word
+
+    validation_error(word("Write the age as a number, or leave it blank."))
+    return False
 
 
 def _prune(mapping: dict) -> dict:
@@ -198,6 +211,28 @@ def jurisdiction_choices() -> list[dict]:
     """``[{code: name}, ...]`` for a docassemble ``choices: code:``: states and DC by name, federal last."""
     rows = sorted(coverage(), key=lambda r: (r["kind"] == "federal", r["name"]))
     return [{r["code"]: r["name"]} for r in rows]
+
+
+def jurisdiction_code(value: Any) -> str | None:
+    """The jurisdiction code for a picked or typed state (its code or its name, any case), else None."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    known = load_all()
+    if text.upper() in known:
+        return text.upper()
+    by_name = {j.name.casefold(): code for code, j in known.items()}
+    return by_name.get(text.casefold())
+
+
+def states_picked(first: Any, others: Any = None) -> list[str]:
+    """The states chosen on the state screen: the first one, then any others, each once, in order."""
+    out = []
+    for value in [first, *selected_codes(others)]:
+        code = jurisdiction_code(value)
+        if code and code not in out:
+            out.append(code)
+    return out
 
 
 def state_choices(codes: Iterable[str]) -> list[list]:
@@ -329,7 +364,13 @@ def _coded(value: Any, allowed: tuple) -> Any:
 
 
 def _records(records: Any) -> tuple[list[dict], list[dict]]:
-    convictions, arrests = [], []
+    convictions, arrests, _ = _records_in_order(records)
+    return convictions, arrests
+
+
+def _records_in_order(records: Any) -> tuple[list[dict], list[dict], list[str]]:
+    """Convictions, arrests, and every record's case-file id in the interview's list order."""
+    convictions, arrests, order = [], [], []
     used = {str(_get(r, "id")) for r in _items(records) if _get(r, "id")}
     counters = {"conviction": 0, "arrest": 0}
     seen: set[str] = set()
@@ -344,6 +385,7 @@ def _records(records: Any) -> tuple[list[dict], list[dict]]:
                 if rid not in used and rid not in seen:
                     break
         seen.add(rid)
+        order.append(rid)
         out = {
             "id": rid, "jurisdiction": _text(_get(rec, "jurisdiction")) or "",
             "court": _text(_get(rec, "court")), "county": _text(_get(rec, "county")),
@@ -377,7 +419,7 @@ def _records(records: Any) -> tuple[list[dict], list[dict]]:
         out.setdefault("jurisdiction", "")
         out.setdefault("offence", "")
         (convictions if kind == "conviction" else arrests).append(out)
-    return convictions, arrests
+    return convictions, arrests, order
 
 
 def _contacts(items: Any) -> list[dict]:
@@ -529,7 +571,7 @@ def prefill_from_case_file(data: Mapping) -> dict:
     """Interview answers from a valid case file (the inverse of ``build_case_file``).
 
     Returns plain data: ``{"client": {...}, "trafficking": {...}, "records": [{...}],
-    "le_contacts": [...], "evidence_items": [...], "preparer": {...}, "conviction_states": [...],
+    "le_contacts": [...], "evidence_items": [...], "preparer": {...}, "states": [...],
     "le_contact_choice", "evidence_choice", "confidential_filing_choice", "carry_over": {...}}``.
     Dates stay YYYY-MM-DD text; checkbox answers are ``{code: bool}`` for every choice.
     """
@@ -570,7 +612,7 @@ def prefill_from_case_file(data: Mapping) -> dict:
         "force_choice": _choice_from_bool(t.get("force")), "fraud_choice": _choice_from_bool(t.get("fraud")),
         "coercion_choice": _choice_from_bool(t.get("coercion")),
         "means_description": t.get("means_description"),
-        "age_at_start": t.get("age_at_start"),
+        "age_at_start": None if t.get("age_at_start") is None else str(t["age_at_start"]),
         "narrative_choice": WRITE_NOW if t.get("narrative") else PREFER_NOT, "narrative": t.get("narrative"),
         "ended_on": t.get("ended_on"), "sought_services_on": t.get("sought_services_on"),
         "documents": {code: code in {by_title.get(d) for d in docs} for code in OFFICIAL_DOCUMENTS},
@@ -628,7 +670,7 @@ def prefill_from_case_file(data: Mapping) -> dict:
     return {
         "client": client, "trafficking": trafficking, "records": records, "le_contacts": contacts,
         "evidence_items": evidence, "preparer": preparer,
-        "conviction_states": {code: code in states for code in load_all()},
+        "states": states,
         "le_contact_choice": YES if contacts else NO, "evidence_choice": YES if evidence else NO,
         "confidential_filing_choice": (YES if requests.get("confidential_filing") else NO) if "confidential_filing" in requests else None,
         "carry_over": {k: v for k, v in carry.items() if v not in (None, [], {})},
@@ -670,7 +712,7 @@ def apply_prefill(prefill: Mapping, *, client: Any, trafficking: Any, records: A
     _fill_list(le_contacts, prefill["le_contacts"], dict_factory, "complete")
     _fill_list(evidence_items, prefill["evidence_items"], dict_factory, "complete")
     top = {k: prefill[k] for k in ("le_contact_choice", "evidence_choice", "confidential_filing_choice", "carry_over")}
-    top["conviction_states"] = prefill["conviction_states"]
+    top["states"] = list(prefill["states"])
     return top
 
 
@@ -680,33 +722,112 @@ def apply_prefill(prefill: Mapping, *, client: Any, trafficking: Any, records: A
 
 SCREENING_PREPARER = {"name": "(not yet given)", "role": "advocate"}
 
+# A missing client fact, as screening words it -> (code the YAML words it by, the record or client
+# variable whose question answers it). "answer it now" re-asks that question.
+MISSING_FACTS = {
+    "offence class": ("offense_class", "offence_class"),
+    "whether the offence is violent": ("violent", "violent_choice"),
+    "statute or type of offence": ("statute", "statute"),
+    "the prosecutor's written consent": ("consent", "prosecutor_consent"),
+    "date the sentence was completed": ("sentence_done", "sentence_completed_on"),
+    "date the most recent sentence in this jurisdiction was completed": ("sentence_done", "sentence_completed_on"),
+    "date of conviction": ("conviction_date", "conviction_date"),
+    "date of judgment": ("conviction_date", "conviction_date"),
+    "date of arrest": ("arrest_date", "arrest_date"),
+    "how the offence connects to the trafficking": ("connection", "connection_choice"),
+    "date of birth and offence date": ("birth_date", "client.date_of_birth"),
+}
+# Variables "answer it now" may ask again (an action argument is user input: only these pass).
+_REASK = re.compile(r"^(records\[\d{1,3}\]\.(" + "|".join(sorted({v for _, v in MISSING_FACTS.values()
+                                                                    if not v.startswith("client.")})) +
+                    r")|client\.date_of_birth)$")
 
-def screening_rows(data: Mapping, today: dt.date | None = None) -> list[dict]:
-    """One row per conviction or arrest: status code, reasons with citations (from ``screen()``).
+_US_SPELLING = ((re.compile(r"\boffence"), "offense"), (re.compile(r"\bOffence"), "Offense"),
+                (re.compile(r"\bdefence"), "defense"), (re.compile(r"\bDefence"), "Defense"))
+
+
+def us_english(text: Any) -> str:
+    """Core text for a screen in US English ("offense", "defense"); the core's wording is otherwise kept."""
+    out = "" if text is None else str(text)
+    for pattern, word in _US_SPELLING:
+        out = pattern.sub(word, out)
+    return out
+
+
+def _fact_source(fact: Any) -> dict:
+    """Citation, source link and trust tier of a Fact (old data: ``source`` text and ``verified``)."""
+    if fact is None:
+        return {"citation": None, "url": None, "publisher": None, "tier": "none", "verified": False}
+    source = getattr(fact, "source", None)
+    url = getattr(source, "url", None)
+    if url is None and isinstance(source, str) and re.match(r"^https?://\S+$", source.strip()):
+        url = source.strip()
+    if url is not None and not re.match(r"^https?://", str(url)):
+        url = None
+    citation = getattr(fact, "citation", None)
+    if citation is None and isinstance(source, str) and not getattr(source, "publisher", None) and source != url:
+        citation = source
+    verified = bool(getattr(fact, "verified", False))
+    return {"citation": citation, "url": url, "publisher": getattr(source, "publisher", None),
+            "tier": getattr(fact, "tier", "official" if verified else "none"), "verified": verified}
+
+
+def _verdict(status: str, missing: list, consent: bool) -> str:
+    """The plain verdict a screen shows: ready / needs_answer / lawyer_check / consent / wait / barred."""
+    if status == ELIGIBLE:
+        return "ready"
+    if status == NEEDS_REVIEW:
+        return "needs_answer" if missing else "lawyer_check"
+    if status == NOT_YET_ELIGIBLE:
+        return "consent" if consent else "wait"
+    return "barred"
+
+
+def screening_rows(data: Mapping, today: dt.date | None = None, records: Any = None) -> list[dict]:
+    """One row per conviction or arrest: a verdict code, what is missing, and the law behind it.
 
     Screening comes before the preparer's details are asked; it does not read them, so a missing
-    preparer is filled in with a stand-in for this check only.
+    preparer is filled in with a stand-in for this check only. With the interview's ``records``
+    list, each missing fact names the variable (``records[1].offence_class``) that answers it.
     """
     data = copy.deepcopy(dict(data))
     if not (data.get("preparer") or {}).get("name"):
         data["preparer"] = dict(SCREENING_PREPARER)
     case = parse_case(data)
+    position = {rid: n for n, rid in enumerate(_records_in_order(records)[2])} if records is not None else {}
     rows = []
     for result in screen(case, today, ["record_relief"]):
         record = result.subject.item
         remedy = result.jurisdiction.fact("record_relief.remedy_name")
+        consent = any(f.kind == CONSENT for f in result.findings)
+        missing, codes = [], set()
+        for text in result.missing_facts:
+            code, variable = MISSING_FACTS.get(text, ("other", None))
+            if code in codes:
+                continue
+            codes.add(code)
+            if variable and not variable.startswith("client.") and record.id in position:
+                variable = f"records[{position[record.id]}].{variable}"
+            elif variable and not variable.startswith("client."):
+                variable = None
+            missing.append({"code": code, "text": us_english(text), "variable": variable})
         rows.append({
             "record_id": record.id, "kind": record.kind, "jurisdiction": result.jurisdiction.code,
             "jurisdiction_name": result.jurisdiction.name, "court": record.court, "case_number": record.case_number,
             "offence": record.offence, "status": result.status, "draftable": result.draftable,
-            "consent_needed": any(f.kind == CONSENT for f in result.findings),
+            "verdict": _verdict(result.status, missing, consent),
+            "consent_needed": consent,
             "earliest_filing_date": result.earliest_date.isoformat() if result.earliest_date else None,
-            "remedy": remedy.value,
-            "reasons": [{"kind": f.kind, "text": f.text, "citation": f.fact.source if f.fact else None,
-                         "verified": bool(f.fact and f.fact.verified)} for f in result.findings],
-            "missing": list(result.missing_facts),
+            "remedy": remedy.value, "remedy_citation": _fact_source(remedy)["citation"],
+            "reasons": [{"kind": f.kind, "text": us_english(f.text), **_fact_source(f.fact)} for f in result.findings],
+            "missing": missing,
         })
     return rows
+
+
+def reask_variable(name: Any) -> str | None:
+    """``name`` if "answer it now" may ask it again (a record field screening can miss), else None."""
+    return name if isinstance(name, str) and _REASK.match(name) else None
 
 
 def any_draftable(rows: Iterable[Mapping]) -> bool:
@@ -720,28 +841,147 @@ def record_summary(record: Any) -> dict:
             "court": _get(record, "court")}
 
 
+<<<<<<< HEAD
 def assemble_into(data: Mapping, file_list: Any, *, families: Iterable[str] | None = None, pdf: bool | None = None,
                   today: dt.date | None = None) -> dict:
+=======
+ZIP_NAME = "drafts.zip"
+REPORT_HTML = "assembly-report.html"
+REPORT_DOCX = "assembly-report.docx"
+
+
+def report_html(report: Mapping) -> str:
+    """The assembly report as one self-contained HTML page an attorney opens in any browser.
+
+    Every value is escaped; links appear only for http(s) sources.
+    """
+    from html import escape
+
+    def e(value: Any) -> str:
+        return escape("" if value is None else us_english(value) if isinstance(value, str) else str(value))
+
+    def items(rows: list[str]) -> str:
+        return "<ul>" + "".join(f"<li>{r}</li>" for r in rows) + "</ul>" if rows else "<p>None.</p>"
+
+    out = ["<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+           "<title>Assembly report</title><style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;"
+           "padding:0 1rem;line-height:1.45}table{border-collapse:collapse;width:100%}td,th{border:1px solid #999;"
+           "padding:.3rem;vertical-align:top;text-align:left;overflow-wrap:anywhere}.note{background:#fff3cd;"
+           "padding:.5rem}</style></head><body>",
+           f"<h1>Assembly report ({e(report.get('status'))})</h1>",
+           f"<p class=\"note\">{e(report.get('disclaimer'))}</p>",
+           f"<p>Generated on {e(report.get('generated_on'))}. {e(report.get('pdf'))}</p>",
+           "<h2>Documents</h2>",
+           items([f"{e(d.get('title'))} ({e(d.get('group'))}): <code>{e(d.get('file'))}</code>, "
+                  f"{e(d.get('placeholders'))} placeholder(s)" for d in report.get("documents", [])]),
+           "<h2>Screening</h2><table><tr><th>Record</th><th>Place</th><th>Result</th><th>Earliest filing</th>"
+           "<th>Reasons</th></tr>"]
+    for row in report.get("screening", []):
+        reasons = []
+        for r in row.get("reasons", []):
+            cite = f" <em>[{e(r.get('citation'))}{'' if r.get('verified') else ', not yet checked'}]</em>" \
+                if r.get("citation") else ""
+            reasons.append(e(r.get("text")) + cite)
+        out.append(f"<tr><td>{e(row.get('record_id'))}</td><td>{e(row.get('jurisdiction'))}</td>"
+                   f"<td>{e(row.get('status_label') or row.get('status'))}</td>"
+                   f"<td>{e(row.get('earliest_filing_date') or '')}</td><td>{'<br>'.join(reasons)}</td></tr>")
+    out.append("</table><h2>Warnings</h2>")
+    out.append(items([e(w) for w in report.get("warnings", [])]))
+    out.append("<h2>Missing facts (placeholders in the drafts)</h2>")
+    out.append(items([f"{e(m.get('document'))}: {e(m.get('label'))}" for m in report.get("missing_facts", [])]))
+    out.append("<h2>Unknown law (placeholders in the drafts)</h2>")
+    out.append(items([f"{e(u.get('label'))}: {e(u.get('note') or 'unknown')}" for u in report.get("unknown_law", [])]))
+    out.append("<h2>Unverified law used</h2>")
+    out.append(items([f"<code>{e(u.get('path'))}</code>: {e(json.dumps(u.get('value'), ensure_ascii=False))}"
+                      for u in report.get("unverified_law", [])]))
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
+
+
+def report_docx(report: Mapping, path: Path) -> Path:
+    """The same report as a Word document (python-docx), for an attorney who works in Word."""
+    from docx import Document
+
+    doc = Document()
+    doc.core_properties.author = ""
+    doc.core_properties.last_modified_by = ""
+    doc.add_heading(f"Assembly report ({report.get('status')})", level=1)
+    doc.add_paragraph(str(report.get("disclaimer") or ""))
+    doc.add_paragraph(f"Generated on {report.get('generated_on')}. {report.get('pdf') or ''}")
+    sections = [
+        ("Documents", [f"{d.get('title')} ({d.get('group')}): {d.get('file')}, {d.get('placeholders')} placeholder(s)"
+                       for d in report.get("documents", [])]),
+        ("Screening", [f"{r.get('record_id')} ({r.get('jurisdiction')}): {r.get('status_label') or r.get('status')}. "
+                       + " ".join(us_english(x.get("text")) + (f" [{x['citation']}]" if x.get("citation") else "")
+                                  for x in r.get("reasons", [])) for r in report.get("screening", [])]),
+        ("Warnings", [us_english(w) for w in report.get("warnings", [])]),
+        ("Missing facts (placeholders in the drafts)",
+         [f"{m.get('document')}: {us_english(m.get('label'))}" for m in report.get("missing_facts", [])]),
+        ("Unknown law (placeholders in the drafts)",
+         [f"{u.get('label')}: {u.get('note') or 'unknown'}" for u in report.get("unknown_law", [])]),
+    ]
+    for heading, rows in sections:
+        doc.add_heading(heading, level=2)
+        for row in rows or ["None."]:
+            doc.add_paragraph(str(row), style="List Bullet" if rows else None)
+    doc.save(str(path))
+    return path
+
+
+def _zip_files(paths: list[Path], target: Path) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for path in paths:
+            info = zipfile.ZipInfo(path.name, date_time=(1980, 1, 1, 0, 0, 0))  # no client-day timestamps
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, path.read_bytes())
+    return target
+
+
+def assemble_into(data: Mapping, file_list: Any, *, families: Iterable[str] = FAMILIES, pdf: bool | None = None,
+                  today: dt.date | None = None, progress: Any = None) -> dict:
+>>>>>>> main
     """Assemble drafts for ``data`` and put every produced file into ``file_list`` (a DAFileList).
 
     The core writes into a temporary folder, which is deleted once the files are copied into
     docassemble's storage (``appendObject()``, ``initialize(filename=...)``, ``copy_into()``,
     ``commit()``). File names are the core's fixed, client-free names (``NY-1-motion.docx``,
-    ``assembly-report.md``). Returns a summary plus one descriptor per file, in the list's order.
+    ``assembly-report.md``); the report also comes as HTML and DOCX, and everything as
+    ``drafts.zip``. Returns a summary plus one descriptor per file, in the list's order.
+    ``progress(percent)``, when given, is called as the work advances (a background task's display).
     """
     case = parse_case(copy.deepcopy(dict(data)))
     work = Path(tempfile.mkdtemp(prefix="tr-interview-"))
+    tick = progress or (lambda percent: None)
     try:
+<<<<<<< HEAD
         result = assemble(case, work / "drafts", families, pdf=pdf, today=today)
+=======
+        tick(5)
+        result = assemble(case, work / "drafts", tuple(families), pdf=pdf, today=today)
+        tick(80)
+>>>>>>> main
         report = result.report
+        extra = work / "extra"
+        extra.mkdir()
+        html_path = extra / REPORT_HTML
+        html_path.write_text(report_html(report), encoding="utf-8")
+        docx_path = report_docx(report, extra / REPORT_DOCX)
         produced = [(result.out_dir / d["file"], {"title": d["title"], "kind": d["kind"], "family": d["family"],
                                                    "group": d["group"], "format": d["format"],
                                                    "placeholders": d["placeholders"]})
                     for d in report["documents"]]
-        produced += [(result.report_markdown, {"title": "Assembly report", "kind": "report", "family": None,
-                                               "group": None, "format": "md", "placeholders": 0}),
-                     (result.report_json, {"title": "Assembly report (JSON)", "kind": "report", "family": None,
-                                           "group": None, "format": "json", "placeholders": 0})]
+        for path, fmt, title in ((html_path, "html", "Assembly report"), (docx_path, "docx", "Assembly report"),
+                                 (result.report_markdown, "md", "Assembly report (Markdown)"),
+                                 (result.report_json, "json", "Assembly report (JSON)")):
+            produced.append((path, {"title": title, "kind": "report", "family": None, "group": None,
+                                    "format": fmt, "placeholders": 0}))
+        archive = _zip_files([p for p, _ in produced], extra / ZIP_NAME)
+        produced.append((archive, {"title": "All files", "kind": "zip", "family": None, "group": None,
+                                   "format": "zip", "placeholders": 0}))
         file_list.clear()
         files = []
         for path, info in produced:
@@ -751,20 +991,59 @@ def assemble_into(data: Mapping, file_list: Any, *, families: Iterable[str] | No
             item.commit()
             files.append({**info, "filename": path.name})
         file_list.gathered = True
+        tick(100)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return {
         "files": files,
-        "documents": sum(1 for f in files if f["kind"] != "report"),
+        "documents": sum(1 for f in files if f["kind"] not in ("report", "zip")),
         "missing_facts": len(report["missing_facts"]),
         "unknown_law": len(report["unknown_law"]),
         "unverified_law": len(report["unverified_law"]),
-        "warnings": list(report["warnings"]),
+        "warnings": [us_english(w) for w in report["warnings"]],
+        "blocking": blocking_items(report),
         "pdf": report["pdf"],
         "status": report["status"],
         "screening": [{k: r[k] for k in ("record_id", "jurisdiction", "status", "drafts_produced")}
                       for r in report["screening"]],
     }
+
+
+def blocking_items(report: Mapping) -> list[str]:
+    """What an attorney must settle before filing: warnings, missing facts, unknown law (core's words)."""
+    out: list[str] = []
+    for text in [us_english(w) for w in report.get("warnings", [])] + [
+            f"{us_english(m.get('label'))} ({m.get('document')})" for m in report.get("missing_facts", [])] + [
+            f"Unknown law: {us_english(u.get('label'))}" for u in report.get("unknown_law", [])]:
+        if text not in out:
+            out.append(text)
+    return out
+
+
+def download_rows(files: list[Mapping]) -> dict:
+    """The download screen's layout: documents with their DOCX and PDF on one line, reports, the ZIP.
+
+    Indexes point into the file list (``draft_files[index]``).
+    """
+    documents: dict[str, dict] = {}
+    reports: dict[str, int] = {}
+    zip_index = None
+    for index, info in enumerate(files):
+        if info["kind"] == "zip":
+            zip_index = index
+        elif info["kind"] == "report":
+            reports[info["format"]] = index
+        else:
+            stem = info["filename"].rsplit(".", 1)[0]
+            row = documents.setdefault(stem, {"title": info["title"], "family": info["family"], "group": info["group"],
+                                              "docx": None, "pdf": None, "placeholders": info["placeholders"]})
+            row[info["format"] if info["format"] in ("docx", "pdf") else "docx"] = index
+    return {"documents": list(documents.values()), "reports": reports, "zip": zip_index}
+
+
+def cases_without_papers(rows: Iterable[Mapping]) -> list[Mapping]:
+    """Screening rows for the cases that got no drafts (the download screen says why)."""
+    return [r for r in rows if not r["draftable"]]
 
 
 def write_export_file(file_obj: Any, data: Mapping) -> Any:

@@ -29,6 +29,7 @@ STATE = ROOT / ".da-state"
 PACKAGE = "docassemble.traffickingrelief"
 MAIN_INTERVIEW = "traffickingrelief.yml"
 CONTINUE = "Continue"
+DISPATCH = "forms"  # server/start: `dispatch: {forms: <package>:data/questions/traffickingrelief.yml}`
 
 # Counts docassemble's "daPageLoad" events in each document (a full load resets the counter to 0).
 _INIT_SCRIPT = """
@@ -141,6 +142,10 @@ class Interview:
 
     # ------------------------------------------------------------------ navigation
     def url(self, **args) -> str:
+        """The interview's address: the neutral short name (server/start's `dispatch`) for the main
+        interview, so neither the address bar nor the history ever names the package."""
+        if self.yaml_name == MAIN_INTERVIEW:
+            return f"{self.base_url}/start/{DISPATCH}/" + (f"?{urlencode(args)}" if args else "")
         return f"{self.base_url}/interview?" + urlencode({"i": self.i, **args})
 
     def start(self, lang: str | None = None, **args) -> str:
@@ -364,6 +369,9 @@ class Interview:
             loc = self._control(key)
             first = loc.first
             kind = (first.get_attribute("type") or "").lower()
+            if kind == "hidden" and self._is_combobox(b64name(key)):
+                self.pick_combobox(key, value)
+                continue
             tag = first.evaluate("e => e.tagName.toLowerCase()")
             if tag == "select":
                 try:
@@ -382,6 +390,28 @@ class Interview:
             else:
                 first.fill(str(value))
         return self
+
+    def _is_combobox(self, name: str) -> bool:
+        return bool(self.page.locator(f'#daform .combobox-container input[type=hidden][name="{name}"]').count())
+
+    def pick_combobox(self, key: str, value: Any) -> None:
+        """Type into docassemble's searchable combobox as a person would, then pick the suggestion whose
+        code (or label) is `value`."""
+        ident = b64name(key)
+        options = self.page.evaluate(
+            "(id) => Array.from(document.querySelectorAll('[id=\"' + id + 'combobox\"] option'))"
+            ".map(o => [o.value, o.textContent.trim()])", ident)
+        label = next((text for code, text in options if code == str(value) or text == str(value)), None)
+        if label is None:
+            raise InterviewError(f"combobox {key!r} has no choice {value!r}")
+        box = self.page.locator(f'#daform input[role=combobox][id="{ident}"]')
+        box.click()
+        box.press_sequentially(label[:4], delay=20)
+        item = self.page.locator(f'[id="{ident}menu"] li').filter(has_text=re.compile("^" + re.escape(label) + "$"))
+        item.first.click()
+        picked = self.page.locator(f'#daform input[type=hidden][name="{ident}"]').input_value()
+        if picked != next(code for code, text in options if text == label):
+            raise InterviewError(f"combobox {key!r} holds {picked!r} after picking {label!r}")
 
     def _set_checkbox(self, el, checked: bool) -> None:
         if el.is_checked() == checked:

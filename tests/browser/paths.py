@@ -53,18 +53,26 @@ ES_CASE = Case(
 
 def plan_for(case: Case, make_pdf: bool | None = None) -> dict[str, Any]:
     """What to answer on each screen of the interview for `case` (question id -> step)."""
+    plan = _plan(case)
+    plan["record_attorney"] = {**plan["record_basics"], **plan["record_offence"],
+                               **plan["record_conviction_outcome"], **plan["record_link"]}
+    plan.update(case.extra)
+    return plan
+
+
+def _plan(case: Case) -> dict[str, Any]:
     return {
         "language_choice": "en",
         "safety_check": "safe",
         "confidentiality_note": CONTINUE,
         "user_role": {"user_role": "attorney"},
         "start_mode": {"start_mode": "new_intake"},
-        "conviction_states": {"conviction_states": [case.state]},
+        "conviction_states": {"tr_first_state": case.state, "tr_more_states": "no"},
         "jurisdiction_overview": CONTINUE,
         "client_name": {"client.legal_name": case.name, "client.date_of_birth": "1994-05-17"},
         "client_pseudonym": {"client.pseudonym_choice": "no"},
         "records_intro": CONTINUE,
-        "record_basics": {"records[i].jurisdiction": case.state, "records[i].kind": "conviction",
+        "record_basics": {"records[i].kind": "conviction",
                           "records[i].court": case.court, "records[i].county": case.county,
                           "records[i].case_number": case.case_number},
         "record_offence": {"records[i].offence": case.offence, "records[i].statute": case.statute,
@@ -80,6 +88,7 @@ def plan_for(case: Case, make_pdf: bool | None = None) -> dict[str, Any]:
         "record_link": {"records[i].connection_choice": "write_now",
                         "records[i].trafficking_connection": case.connection,
                         "?records[i].prosecutor_consent": case.consent},
+        "record_attorney": None,  # filled below: the attorney's one screen per case
         "records_another": "False",
         SCREENING_ID: CONTINUE,
         "client_contact": {"client.safe_to_contact_choice": "no", "client.city": "Example City"},
@@ -98,7 +107,6 @@ def plan_for(case: Case, make_pdf: bool | None = None) -> dict[str, Any]:
                              "?preparer.bar_state": case.state},
         "record_relief_seal": {"record_relief_seal_choice": "no"},
         REVIEW_ID: _make_the_papers,
-        **case.extra,
     }
 
 

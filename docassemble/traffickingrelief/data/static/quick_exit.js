@@ -1,9 +1,13 @@
 /* Quick exit for docassemble.traffickingrelief: the red button on every screen, or the Esc key.
- * 1. asks the server to erase this interview session (the tr_quick_exit event runs
- *    command('exit')), with a keepalive request that survives leaving the page;
- * 2. hides the page at once and replaces it with a neutral site using location.replace, so the
+ * The button is a plain link to the interview's tr_quick_exit action, which erases the session on
+ * the server and redirects to a neutral site, so it works without JavaScript. With JavaScript:
+ * 1. the erase request is sent in the background (keepalive, so it survives leaving the page);
+ * 2. the page is hidden at once and replaced with the neutral site using location.replace, so the
  *    interview page is not kept as a history entry to come Back to.
  * Listeners sit on the document, so they keep working when docassemble swaps screens by AJAX.
+ *
+ * Also, on every screen: links styled as buttons that act as buttons get role="button" and answer
+ * the Space key; a required field says "(required)" in words, not only with a red asterisk.
  */
 (function () {
   "use strict";
@@ -15,8 +19,8 @@
     leaving = true;
     if (event) { event.preventDefault(); event.stopPropagation(); }
     var link = document.querySelector("a.tr-quick-exit");
-    var target = (link && link.getAttribute("href")) || FALLBACK;
-    var eraseUrl = link && link.getAttribute("data-tr-exit");
+    var target = (link && link.getAttribute("data-tr-neutral")) || FALLBACK;
+    var eraseUrl = link && link.getAttribute("href");
     try { document.documentElement.style.visibility = "hidden"; document.title = ""; } catch (e) { /* keep going */ }
     try {
       if (eraseUrl && window.fetch) {
@@ -33,8 +37,40 @@
   }, true);
 
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" || event.key === "Esc" || event.keyCode === 27) { quickExit(event); }
+    if (event.key === "Escape" || event.key === "Esc" || event.keyCode === 27) { quickExit(event); return; }
+    var el = event.target;
+    if ((event.key === " " || event.key === "Spacebar") && el && el.tagName === "A" && el.getAttribute("role") === "button") {
+      event.preventDefault();
+      el.click();
+    }
   }, true);
+
+  var REQUIRED = { es: "(obligatorio)", en: "(required)" };
+
+  function improveScreen() {
+    // Links that run an action or submit (docassemble's action, review and table buttons) are buttons.
+    var links = document.querySelectorAll("#daquestion a.btn:not([role]), #daquestion a.da-review-action:not([role])");
+    for (var i = 0; i < links.length; i++) {
+      var href = links[i].getAttribute("href") || "";
+      if (links[i].hasAttribute("download") || /\/uploadedfile|\/storedfile|\/tempfile/.test(href)) { continue; }
+      links[i].setAttribute("role", "button");
+    }
+    var lang = (document.documentElement.lang || "en").slice(0, 2);
+    var word = REQUIRED[lang] || REQUIRED.en;
+    var marked = document.querySelectorAll("#daquestion .darequired > .da-form-label, #daquestion .darequired > legend");
+    for (var j = 0; j < marked.length; j++) {
+      if (marked[j].querySelector(".tr-required")) { continue; }
+      var span = document.createElement("span");
+      span.className = "tr-required";
+      span.textContent = " " + word;
+      marked[j].appendChild(span);
+    }
+  }
+
+  if (window.jQuery) {
+    window.jQuery(document).on("daPageLoad", improveScreen);
+  }
+  document.addEventListener("DOMContentLoaded", improveScreen);
 
   window.trQuickExit = quickExit;
 })();
