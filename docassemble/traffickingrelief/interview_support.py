@@ -841,10 +841,6 @@ def record_summary(record: Any) -> dict:
             "court": _get(record, "court")}
 
 
-<<<<<<< HEAD
-def assemble_into(data: Mapping, file_list: Any, *, families: Iterable[str] | None = None, pdf: bool | None = None,
-                  today: dt.date | None = None) -> dict:
-=======
 ZIP_NAME = "drafts.zip"
 REPORT_HTML = "assembly-report.html"
 REPORT_DOCX = "assembly-report.docx"
@@ -941,9 +937,8 @@ def _zip_files(paths: list[Path], target: Path) -> Path:
     return target
 
 
-def assemble_into(data: Mapping, file_list: Any, *, families: Iterable[str] = FAMILIES, pdf: bool | None = None,
+def assemble_into(data: Mapping, file_list: Any, *, families: Iterable[str] | None = None, pdf: bool | None = None,
                   today: dt.date | None = None, progress: Any = None) -> dict:
->>>>>>> main
     """Assemble drafts for ``data`` and put every produced file into ``file_list`` (a DAFileList).
 
     The core writes into a temporary folder, which is deleted once the files are copied into
@@ -957,13 +952,9 @@ def assemble_into(data: Mapping, file_list: Any, *, families: Iterable[str] = FA
     work = Path(tempfile.mkdtemp(prefix="tr-interview-"))
     tick = progress or (lambda percent: None)
     try:
-<<<<<<< HEAD
-        result = assemble(case, work / "drafts", families, pdf=pdf, today=today)
-=======
         tick(5)
-        result = assemble(case, work / "drafts", tuple(families), pdf=pdf, today=today)
+        result = assemble(case, work / "drafts", families, pdf=pdf, today=today)
         tick(80)
->>>>>>> main
         report = result.report
         extra = work / "extra"
         extra.mkdir()
