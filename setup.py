@@ -27,12 +27,14 @@ setup(
         f"{PKG}.data.sources": ["*.json", "*.yml", "*.xlsx", "*/*.yml", "*/*.json", "examples/*"],
         f"{PKG}.data.static": ["*.js", "*.css"],
     },
-    install_requires=[
+    install_requires=[  # floors past published advisories; requirements.lock pins the tested set with hashes
         "docxtpl>=0.16",
         "python-docx>=1.1",
-        "Jinja2>=3.1",
-        "PyYAML>=6.0",
-        "pypdf>=4.0",
+        "Jinja2>=3.1.6",     # CVE-2024-56201, CVE-2024-56326 (3.1.5), CVE-2025-27516 (3.1.6)
+        "MarkupSafe>=2.1",   # imported directly by rendering.py
+        "lxml>=6.1.0",       # CVE-2026-41066 (XXE in iterparse/ETCompatXMLParser defaults); read through python-docx
+        "PyYAML>=6.0",       # CVE-2020-14343 (5.4)
+        "pypdf>=7.1.1",      # every release from 6.0.0 to 7.1.1 lists security (DoS) fixes in its changelog
         "jsonschema>=4.18",
     ],
     extras_require={"test": ["pytest>=8", "hypothesis>=6.100", "build>=1.0", "setuptools>=68", "wheel",

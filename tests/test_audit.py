@@ -110,6 +110,16 @@ def test_a_note_inside_a_value_or_citation_is_caught(broken):
     assert keys(findings(jurisdiction(record_relief__nexus=broken), "notes_in_values")) == ["record_relief.nexus"]
 
 
+def test_a_citation_valued_fact_carries_its_value_as_citation_and_no_remark():
+    remark = jurisdiction(affirmative_defence__citation=fact(value="La. R.S. 14:46.2 (immunity, as amended in 2022)",
+                                                             citation="La. R.S. 14:46.2 (immunity, as amended in 2022)"))
+    assert keys(findings(remark, "notes_in_values")) == ["affirmative_defence.citation"]
+    other = jurisdiction(restitution__citation=fact(value="18 Pa.C.S. § 1106", citation="18 Pa.C.S. § 3019"))
+    assert keys(findings(other, "citation_not_value")) == ["restitution.citation"]
+    same = jurisdiction(restitution__citation=fact(value="18 Pa.C.S. § 1106", citation="18 Pa.C.S. § 1106"))
+    assert findings(same, "citation_not_value") == []
+
+
 def test_clean_values_with_pinpoints_and_practice_notes_pass():
     clean = fact(value={"scope": "listed", "statutes": ["18 Pa.C.S. § 3503(b)(1)", "Md. Code, Crim. Law § 5-601"],
                         "description": "Only criminal trespass (§ 3503) and possession (§ 5-601)."},

@@ -14,7 +14,7 @@ from docxtpl import DocxTemplate
 from pypdf import PdfReader
 
 from docassemble.traffickingrelief import layout
-from docassemble.traffickingrelief.layout import DEFAULT_LAYOUT, SIGNATURE_STYLE, Layout
+from docassemble.traffickingrelief.layout import DEFAULT_LAYOUT, SIGNATURE_STYLES, Layout
 from docassemble.traffickingrelief.record_relief import build_drafts, group_by_court
 from docassemble.traffickingrelief.rendering import convert_to_pdf, jinja_environment, template_path
 from docassemble.traffickingrelief.screening import screen
@@ -101,7 +101,7 @@ def test_docx_fonts_spacing_page_and_page_number_fields(tmp_path, drafts):
     numbered = [p for p in doc.paragraphs if p.style.name == "Numbered Paragraph"]
     assert len(numbered) >= 3
     assert {_effective(p, lambda f: f.line_spacing) for p in numbered} == {1.5}
-    signature = [p for p in doc.paragraphs if p.style.name == SIGNATURE_STYLE]
+    signature = [p for p in doc.paragraphs if p.style.name in SIGNATURE_STYLES]
     assert {_effective(p, lambda f: f.line_spacing) for p in signature} == {1.0}  # blocks stay single
 
     section = doc.sections[0]
@@ -136,11 +136,11 @@ def test_docx_numbering_comes_from_word_not_typed_digits(tmp_path, drafts):
 def test_signature_block_keeps_with_the_paragraph_before_it_and_headings_with_what_follows(tmp_path, drafts, kind):
     doc = Document(str(_render(drafts[kind], DEFAULT_LAYOUT, tmp_path / f"{kind}.docx")))
     paragraphs = doc.paragraphs
-    first = next(i for i, p in enumerate(paragraphs) if p.style.name == SIGNATURE_STYLE)
+    first = next(i for i, p in enumerate(paragraphs) if p.style.name in SIGNATURE_STYLES)
     before = paragraphs[first - 1]
-    assert before.text.strip() and before.style.name != SIGNATURE_STYLE
+    assert before.text.strip() and before.style.name not in SIGNATURE_STYLES
     assert _keep_with_next(before), (kind, before.text)
-    block = [p for p in paragraphs[first:] if p.style.name == SIGNATURE_STYLE]
+    block = [p for p in paragraphs[first:] if p.style.name in SIGNATURE_STYLES]
     assert all(_keep_with_next(p) for p in block[:-1]) and not _keep_with_next(block[-1])
     assert all(_effective(p, lambda f: f.keep_together) for p in block)
     headings = [p for p in paragraphs if p.style.name.startswith("Heading")]

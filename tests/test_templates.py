@@ -160,8 +160,9 @@ def test_jinja_check_names_an_unknown_filter(tmp_path):
 
 
 def _word_split(paragraph_element) -> int:
-    """Split every run holding a Jinja tag into runs of a few characters, with w:proofErr marks and rsid
-    attributes between them, as Word leaves a tag after a clinic edits near it. Returns runs split."""
+    """Split every run holding a Jinja tag into runs of one or two characters, with w:proofErr marks, a
+    _GoBack bookmark and rsid attributes between them, as Word leaves a tag after a clinic edits near it.
+    Returns the number of runs split."""
     split = 0
     for run in list(paragraph_element.iter(qn("w:r"))):
         texts = run.findall(qn("w:t"))
@@ -169,7 +170,8 @@ def _word_split(paragraph_element) -> int:
             continue
         text, rpr = texts[0].text, run.find(qn("w:rPr"))
         pieces = [text[:1]] + [text[i:i + 2] for i in range(1, len(text), 2)]  # splits "{{" and "}}" too
-        marks = ["spellStart", "spellEnd", "gramStart", "gramEnd"]
+        marks = [f'<w:proofErr {nsdecls("w")} w:type="{t}"/>' for t in ("spellStart", "spellEnd", "gramStart", "gramEnd")]
+        marks.append(f'<w:bookmarkStart {nsdecls("w")} w:id="9{split}" w:name="_GoBack"/>')  # Word's last-edit mark
         for n, piece in enumerate(pieces):
             new_run = parse_xml(f'<w:r {nsdecls("w")} w:rsidR="00A{n:05d}"><w:t xml:space="preserve"></w:t></w:r>')
             if rpr is not None:
@@ -177,7 +179,7 @@ def _word_split(paragraph_element) -> int:
             new_run.find(qn("w:t")).text = piece
             run.addprevious(new_run)
             if n + 1 < len(pieces):
-                run.addprevious(parse_xml(f'<w:proofErr {nsdecls("w")} w:type="{marks[n % 4]}"/>'))
+                run.addprevious(parse_xml(marks[n % len(marks)]))
         run.getparent().remove(run)
         split += 1
     return split

@@ -10,8 +10,8 @@ What a starter template carries (keep these names when editing in Word; layout.p
 - styles: Normal (body; the forum's spacing is applied to it), "Court Name", "Caption Text" (caption
   table), "Heading 1" (document title) and "Heading 2" (section headings), both keep-with-next,
   "Body Text", "Numbered Paragraph", "Prayer Item", "Order Item", "Checklist Item" (each tied to a
-  Word numbering definition: no hand-typed numbers), "Table Text", and "Signature Block"
-  (keep-with-next, keep-lines-together);
+  Word numbering definition: no hand-typed numbers), "Table Text", "Signature Block" and
+  "Signature Line" (the line to sign on, with room above it; both keep-with-next, keep-lines-together);
 - a caption table, a header with the draft notice, a footer with "Page X of Y" as PAGE/NUMPAGES fields.
 Tags follow docxtpl: {{r x }} for inline rich text supplied by the code, {%p %} for paragraph loops
 and conditions, {%tr %} for table rows.
@@ -132,6 +132,7 @@ def _base() -> tuple[Document, dict[str, int]]:
     _paragraph_style(doc, "Checklist Item", single=True, after=6, num_id=ids["Checklist Item"])
     _paragraph_style(doc, "Table Text", single=True)
     _paragraph_style(doc, "Signature Block", single=True, keep_next=True, keep_lines=True)
+    _paragraph_style(doc, "Signature Line", "Signature Block", single=True, keep_next=True, keep_lines=True, before=24)
     for section in doc.sections:
         section.page_width, section.page_height = Inches(8.5), Inches(11)
         section.left_margin = section.right_margin = Inches(1)
@@ -216,7 +217,7 @@ def _loop(doc, items: str, line: str, style: str) -> None:
 def _signature(doc) -> None:
     _para(doc, "Dated: ____________________", style="Signature Block")
     _para(doc, "Respectfully submitted,", style="Signature Block")
-    _para(doc, "______________________________", style="Signature Block")
+    _para(doc, "______________________________", style="Signature Line")
     _para(doc, "{%p for line in signature %}")
     _para(doc, "{{r line }}", style="Signature Block")
     _para(doc, "{%p endfor %}")
@@ -256,7 +257,7 @@ def proposed_order() -> Document:
     _loop(doc, "ordered", "{{r p }}", "Order Item")
     _loop(doc, "closing", "{{r p }}", "Body Text")
     _para(doc, "Dated: ____________________", style="Signature Block")
-    _para(doc, "______________________________", style="Signature Block")
+    _para(doc, "______________________________", style="Signature Line")
     _para(doc, "Judge", style="Signature Block")
     return doc
 
@@ -268,7 +269,7 @@ def declaration() -> Document:
     _loop(doc, "paragraphs", "{{r p }}", "Numbered Paragraph")
     _para(doc, "{{r attestation }}")
     _para(doc, "Date: ____________________   Place: ____________________", style="Signature Block")
-    _para(doc, "______________________________", style="Signature Block")
+    _para(doc, "______________________________", style="Signature Line")
     _para(doc, "{{r declarant }}", style="Signature Block")
     return doc
 

@@ -20,13 +20,15 @@ from .resources import SOURCES_DIR, read_yaml
 SOURCE_SITES = SOURCES_DIR / "source_sites.yml"
 STALE_AFTER = dt.timedelta(days=365)
 CHECKS = ("mismatched_sources", "notes_in_values", "summary_marked_verified", "verified_without_source",
-          "stale_copies", "unused_facts")
-FAILING_CHECKS = ("mismatched_sources", "notes_in_values", "summary_marked_verified", "verified_without_source")
+          "citation_not_value", "stale_copies", "unused_facts")
+FAILING_CHECKS = ("mismatched_sources", "notes_in_values", "summary_marked_verified", "verified_without_source",
+                  "citation_not_value")
 CHECK_TITLES = {
     "mismatched_sources": "source does not belong to the jurisdiction",
     "notes_in_values": "note written inside a value or citation",
     "summary_marked_verified": "only a summary, but marked official or copy",
     "verified_without_source": "marked official or copy with no usable source",
+    "citation_not_value": "a citation-valued fact whose citation is not its value",
     "stale_copies": "text more than a year older than the as-of date",
     "unused_facts": "used by no draft or report",
 }
@@ -144,6 +146,8 @@ def note_inside(fact: Fact, key: str) -> str | None:
         return f"citation: {fact.citation}"
     if key in NOTE_KEYS:
         return None
+    if key.endswith(".citation") and isinstance(fact.value, str) and _PAREN_REMARK.search(fact.value):
+        return f"value: {fact.value}"
     for text in _strings(fact.value):
         if _NOTE_WORDS.search(text):
             return f"value: {text}"
@@ -170,6 +174,8 @@ def audit_jurisdiction(j: Jurisdiction, used_keys: set[str], others: Iterable[Ju
         note = note_inside(fact, key)
         if note:
             found["notes_in_values"].append({"key": key, "detail": note})
+        if key.endswith(".citation") and fact.known and fact.citation != fact.value:
+            found["citation_not_value"].append({"key": key, "detail": f"value {fact.value!r}, citation {fact.citation!r}"})
         if _is_stale(fact):
             found["stale_copies"].append({"key": key, "detail": f"text of {fact.source.text_date.isoformat()}, "
                                                                  f"as of {fact.as_of.isoformat()}"})

@@ -36,8 +36,8 @@ PAGE_NUMBER_POSITIONS = {"bottom_center": WD_ALIGN_PARAGRAPH.CENTER, "bottom_rig
 MARGIN_SIDES = ("top", "bottom", "left", "right")
 
 # Style names the templates use (tools/make_templates.py creates them; a clinic keeps them when editing).
-SIGNATURE_STYLE = "Signature Block"
-SINGLE_SPACED_STYLES = ("Court Name", "Caption Text", "Table Text", SIGNATURE_STYLE, "Checklist Item",
+SIGNATURE_STYLES = ("Signature Block", "Signature Line")  # the line to sign on has room above it
+SINGLE_SPACED_STYLES = ("Court Name", "Caption Text", "Table Text", *SIGNATURE_STYLES, "Checklist Item",
                         "Header", "Footer")
 HEADER_FOOTER_DISTANCE_IN = 0.5
 
@@ -341,12 +341,12 @@ def _keep_together(document) -> None:
     for style in document.styles:
         if _is_heading(style):
             style.paragraph_format.keep_with_next = True
-    if SIGNATURE_STYLE in {s.name for s in document.styles}:
-        signature = document.styles[SIGNATURE_STYLE].paragraph_format
-        signature.keep_with_next = signature.keep_together = True
+    for style in document.styles:
+        if style.name in SIGNATURE_STYLES:
+            style.paragraph_format.keep_with_next = style.paragraph_format.keep_together = True
     body = [Paragraph(p, document._body) if p.tag == qn("w:p") else None for p in document.element.body.iterchildren()
             if p.tag in (qn("w:p"), qn("w:tbl"))]
-    is_signature = [p is not None and p.style is not None and p.style.name == SIGNATURE_STYLE for p in body]
+    is_signature = [p is not None and p.style is not None and p.style.name in SIGNATURE_STYLES for p in body]
     for i, paragraph in enumerate(body):
         if not is_signature[i]:
             continue
