@@ -11,11 +11,12 @@ The layout lives in styles, as a Word user would set it: the Normal style carrie
 and the templates' single-spaced styles (caption, tables, signature block, header and footer) stay
 single. Direct formatting a clinic adds to a paragraph wins, as it does in Word.
 
-Pleading paper (Cal. Rules of Court, rule 2.108(4)): line numbers at the left margin, separated from
-the text by a vertical line, numbered from 1 on each page, at least three per vertical inch. They are
-a text frame in the header (paragraphs sharing one ``w:framePr``, anchored to the page), one number a
-line at the same exact pitch as the body text, so the numbers line up with the lines of type; the
-bottom margin is set so that exactly ``pleading_lines`` lines fit on a page.
+Pleading paper (Cal. Rules of Court, rule 2.108): lines one and one-half or double spaced and numbered
+at the left margin, separated from the text by a vertical line, numbered from 1 on each page, at
+least three per vertical inch. The numbers are a text box anchored to the page in the header (VML, so
+Word and LibreOffice both place it; a ``w:framePr`` frame in a header is ignored by LibreOffice), one
+number a line at the same exact pitch as every body line, so the numbers line up with the lines of
+type; the bottom margin is set so that exactly ``pleading_lines`` lines fit on a page.
 """
 from __future__ import annotations
 
