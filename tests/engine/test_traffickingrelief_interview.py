@@ -39,7 +39,7 @@ def checkbox_answers(checked: dict[str, list[str]]):
 
         generic = re.sub(r"\[\d+\]", "[i]", variable)
         if generic.endswith(".gathered"):
-            return True
+            return True if generic[: -len(".gathered")] in checked else harness.NO_ANSWER
         item = re.match(r"^(.*)\['([a-z0-9_]+)'\]$", generic)
         if item and item.group(1) in checked:
             return item.group(2) in checked[item.group(1)]
@@ -54,7 +54,7 @@ def base_answers(state: str, **overrides) -> dict:
     answers = {
         "interview_language": "en", "safety_answer": "safe", "user_role": "attorney", "start_mode": "new_intake",
         "client.legal_name": "Rowan Fictional", "client.date_of_birth": as_date("1990-01-01"),
-        "client.pseudonym_choice": "no",
+        "client.pseudonym_choice": "no", "tr_first_state": state, "tr_more_states": "no", "tr_states_asked": True,
         "records[i].jurisdiction": state, "records[i].kind": "conviction",
         "records[i].court": "Example Criminal Court", "records[i].county": "Example County",
         "records[i].case_number": "CR-000123-19EX", "records[i].offence": "Prostitution",
@@ -85,7 +85,7 @@ STATUTES = {"NY": "Penal Law § 230.00", "PA": "18 Pa.C.S. § 5902"}
 
 def walk(answers: dict, tmp_path: Path, *, checked: dict | None = None, **kwargs):
     checked = {"conviction_states": [answers["records[i].jurisdiction"]] if "records[i].jurisdiction" in answers else [],
-               "records[i].offence_categories": ["prostitution"], "trafficking.documents": [],
+               "records[i].offence_categories": ["prostitution"], "trafficking.documents": [], "tr_other_states": [],
                **(checked or {})}
     return harness.run_interview(INTERVIEW, answers, on_question=checkbox_answers(checked), out_dir=tmp_path, **kwargs)
 
@@ -131,13 +131,15 @@ def screening(run) -> list[dict]:
 def assert_quick_exit(run):
     pre = run.status.extras.get("pre text", "")
     assert 'class="btn btn-danger tr-quick-exit"' in pre
-    assert 'href="https://www.weather.gov"' in pre
-    assert "data-tr-exit=" in pre and "tr_quick_exit" not in pre.split("data-tr-exit=")[0]
+    # a plain link to the erase action, so it works without JavaScript; the script goes to the neutral site
+    assert 'data-tr-neutral="https://www.weather.gov"' in pre
+    href = pre.split('class="btn btn-danger tr-quick-exit" id="tr-quick-exit" href="')[1].split('"')[0]
+    assert href and "weather.gov" not in href, href  # the harness's url_action() stand-in drops the action
 
 
 SCREENS_FRESH = ["language_choice", "safety_check", "confidentiality_note", "user_role", "start_mode",
                  "conviction_states", "jurisdiction_overview", "client_name", "client_pseudonym", "records_intro",
-                 "record_basics", "record_offence", "record_conviction_outcome", "record_link", "records_another",
+                 "record_attorney", "records_another",
                  "record_relief_screening", "client_contact", "client_immigration", "trafficking_intro",
                  "trafficking_type", "trafficking_when", "trafficking_means", "trafficking_story",
                  "trafficking_documents", "le_contact_choice", "evidence_choice", "preparer_details",
@@ -296,12 +298,12 @@ def test_skipping_sensitive_questions_still_reaches_the_drafts(tmp_path):
 
 def test_two_records_and_an_arrest(tmp_path):
     """A list of two: a PA conviction and a PA arrest; each screen set is asked per record."""
-    answers = base_answers("PA", **{"records[i].statute": STATUTES["PA"], "records[i].prosecutor_consent": "obtained",
+    answers = base_answers("PA", user_role="advocate", **{"records[i].statute": STATUTES["PA"], "records[i].prosecutor_consent": "obtained",
                                     "records[1].kind": "arrest", "records[1].case_number": "MC-51-CR-0000009-2018",
                                     "records[1].arrest_disposition": "dismissed", "records[1].agency": "Example Police"})
     del answers["records.there_is_another"]
     more = iter([True, False])
-    cb = checkbox_answers({"conviction_states": ["PA"], "records[i].offence_categories": ["prostitution"],
+    cb = checkbox_answers({"tr_other_states": [], "records[i].offence_categories": ["prostitution"],
                            "trafficking.documents": ["t_visa_approval"]})
 
     def on_question(variable, question, user_dict):
