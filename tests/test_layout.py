@@ -15,8 +15,8 @@ from pypdf import PdfReader
 
 from docassemble.traffickingrelief import layout
 from docassemble.traffickingrelief.layout import DEFAULT_LAYOUT, SIGNATURE_STYLES, Layout
-from docassemble.traffickingrelief.record_relief import build_drafts, group_by_court
-from docassemble.traffickingrelief.rendering import convert_to_pdf, jinja_environment, template_path
+from docassemble.traffickingrelief.family import select
+from docassemble.traffickingrelief.rendering import convert_to_pdf, jinja_environment
 from docassemble.traffickingrelief.screening import screen
 from tests.conftest import TODAY, case_of, minimal_case
 
@@ -28,12 +28,13 @@ PLEADING = Layout.from_dict({"font": "Times New Roman", "size_pt": 12, "line_spa
 
 def _drafts(**conviction):
     case = case_of(minimal_case(**conviction))
-    return {d.kind: d for g in group_by_court(screen(case, TODAY)) for d in build_drafts(case, g, final=False)}
+    [family] = select(["record_relief"])
+    return {d.kind: d for d in family.build(case, screen(case, TODAY, ["record_relief"]), final=False)}
 
 
 def _render(draft, paper: Layout, out: Path) -> Path:
     """What render_docx does, with the layout applied to docxtpl's rendered document before saving."""
-    template = DocxTemplate(template_path(draft.template))
+    template = DocxTemplate(draft.template)
     template.render(draft.context, jinja_environment(), autoescape=True)
     layout.apply(template.docx, paper)
     template.save(out)
@@ -256,3 +257,15 @@ def test_a_document_without_page_numbers_or_house_styles_gets_them(tmp_path):
 def test_pleading_lines_that_do_not_fit_the_paper_are_refused():
     with pytest.raises(ValueError, match="40 lines at 24 pt do not fit on letter paper"):
         layout.apply(Document(), Layout(pleading_lines=40))
+
+
+def test_every_forum_profile_layout_applies_and_california_is_pleading_paper():
+    from docassemble.traffickingrelief.forums import load_all_forums, load_forum
+
+    for code, profile in sorted(load_all_forums().items()):
+        paper = profile.layout()
+        layout.apply(Document(), paper)  # raises on a layout that cannot be set
+        assert paper.from_rule or paper == DEFAULT_LAYOUT, code
+    california = load_forum("CA").layout()
+    assert (california.pleading_lines, california.line_spacing, california.font) == (28, 2.0, "Times New Roman")
+    assert california == PLEADING
