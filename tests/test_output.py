@@ -32,8 +32,8 @@ def writer(version: str, names=("a.txt", "sub/b.txt", "sub/c.txt")):
 
 
 def leftovers(parent: Path, out: Path) -> list[str]:
-    """Hidden run folders beside OUT (the lock file is an empty, permanent marker and does not count)."""
-    return sorted(p.name for p in parent.iterdir() if p.name.startswith(f".{out.name}.traffickingrelief-"))
+    """Anything a run left beside OUT: hidden set folders or the lock file."""
+    return sorted(p.name for p in parent.iterdir() if p.name.startswith(f".{out.name}.traffickingrelief"))
 
 
 def test_a_fresh_set_gets_a_manifest_of_what_the_tool_wrote(tmp_path):

@@ -14,7 +14,8 @@ The guarantee, for a destination folder OUT:
    and the next run puts the previous set back if a crash fell between them). At every instant
    OUT is either the complete previous set or the complete new one.
 3. **One run at a time.** A lock file beside OUT (``.<name>.traffickingrelief.lock``, empty) is held
-   for the whole run; a second run waits for it, then fails with a message, never a traceback.
+   for the whole run and removed after it; a second run waits for it (``wait_seconds``), then fails
+   with a message, never a traceback.
 4. **Nothing left behind.** Hidden folders of a killed run are removed: by a small guard process
    as soon as the run dies (even by ``kill -9``), and again by the next run on the same OUT.
 """
@@ -81,6 +82,7 @@ class Publication:
         self._empty_dirs: tuple[str, ...] = ()
         self._mode: int | None = None
         self._lock_fd: int | None = None
+        self._lock_path = Path()
         self._guard: subprocess.Popen | None = None
         self._renamed: dict[str, str] | None = None
         self._done = False
@@ -111,32 +113,46 @@ class Publication:
             self._release()
 
     def _lock(self) -> None:
+        """Hold ``.<name>.traffickingrelief.lock`` beside OUT. The file is removed on release; a waiter
+        that locked a file someone removed meanwhile notices (inode check) and locks the new one."""
         if fcntl is None:
             return
         lock_path = self.out_dir.with_name(f".{self.out_dir.name}.traffickingrelief.lock")
-        try:
-            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        except OSError as exc:
-            raise AssemblyError(f"cannot create the lock file beside {self.out_dir} ({exc.strerror})") from None
         deadline = time.monotonic() + self.wait_seconds
         while True:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                self._lock_fd = fd
-                return
+                fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
             except OSError as exc:
+                raise AssemblyError(f"cannot create the lock file beside {self.out_dir} ({exc.strerror})") from None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                os.close(fd)
                 if exc.errno not in (errno.EAGAIN, errno.EACCES) or time.monotonic() >= deadline:
-                    os.close(fd)
                     raise AssemblyError(f"another traffickingrelief run is writing {self.out_dir}; "
                                         "run again when it has finished") from None
-            time.sleep(0.1)
+                time.sleep(0.1)
+                continue
+            held = os.fstat(fd)
+            try:
+                now = os.stat(lock_path)
+            except FileNotFoundError:
+                now = None
+            if now is not None and (now.st_ino, now.st_dev) == (held.st_ino, held.st_dev):
+                self._lock_fd, self._lock_path = fd, lock_path
+                return
+            os.close(fd)  # the previous holder removed this file as we waited: lock the current one
 
     def _release(self) -> None:
         if self._guard is not None:
             _stop_guard(self._guard)
             self._guard = None
         if self._lock_fd is not None:
-            os.close(self._lock_fd)  # closing releases the flock
+            try:
+                os.unlink(self._lock_path)  # while still holding it, so no one can lock a file about to vanish
+            except OSError:
+                pass
+            os.close(self._lock_fd)
             self._lock_fd = None
 
     # -- committing ------------------------------------------------------------------------------
@@ -344,6 +360,8 @@ if said != b"done":
         sweep(pub.out_dir)
     except Exception:
         pass
+    finally:
+        pub._release()
 """
 
 
