@@ -174,7 +174,10 @@ def test_quick_exit_is_on_every_screen_and_erases_the_session():
     for path, block in all_blocks(TR_YAML):
         assert "pre" not in block, f"{path.name} {block.get('id')} replaces the quick-exit screen part"
     [event] = [b for _, b in all_blocks(TR_YAML) if b.get("event") == "tr_quick_exit"]
-    assert event["code"].strip() == "command('exit', url=tr_neutral_site)"
+    # the session's files go too (docassemble's exit leaves them in storage), then the session itself
+    assert event["code"].strip().splitlines() == [
+        "erase_stored_files(showifdef('draft_files'), showifdef('tr_export_file'), showifdef('case_file_upload'))",
+        "command('exit', url=tr_neutral_site)"]
     [features] = [b["features"] for _, b in all_blocks(TR_YAML) if "features" in b]
     assert features["javascript"] == "quick_exit.js" and features["css"] == "quick_exit.css"
     script = (STATIC / "quick_exit.js").read_text(encoding="utf-8")

@@ -39,7 +39,7 @@ __all__ = [
     "prefill_from_case_file", "apply_prefill", "screening_rows", "any_draftable", "assemble_into",
     "record_summary", "display_date", "state_choices", "write_export_file", "EXPORT_FILENAME", "MAX_UPLOAD_BYTES",
     "OFFENCE_CATEGORIES", "use_spanish_interface_words", "us_english", "reask_variable", "download_rows",
-    "cases_without_papers", "valid_age", "jurisdiction_code", "states_picked", "blocking_items", "report_html", "report_docx", "ZIP_NAME",
+    "cases_without_papers", "valid_age", "erase_stored_files", "jurisdiction_code", "states_picked", "blocking_items", "report_html", "report_docx", "ZIP_NAME",
 ]
 
 EXPORT_FILENAME = "case-file.json"
@@ -973,6 +973,7 @@ def assemble_into(data: Mapping, file_list: Any, *, families: Iterable[str] | No
         archive = _zip_files([p for p, _ in produced], extra / ZIP_NAME)
         produced.append((archive, {"title": "All files", "kind": "zip", "family": None, "group": None,
                                    "format": "zip", "placeholders": 0}))
+        erase_stored_files(file_list)  # the previous set, when the papers are made again
         file_list.clear()
         files = []
         for path, info in produced:
@@ -1037,8 +1038,45 @@ def cases_without_papers(rows: Iterable[Mapping]) -> list[Mapping]:
     return [r for r in rows if not r["draftable"]]
 
 
+def _stored_files(item: Any) -> list:
+    """The DAFile objects in ``item`` (a DAFile, a DAFileList, a list of either, or None)."""
+    if item is None:
+        return []
+    if isinstance(item, (list, tuple)):
+        return [f for x in item for f in _stored_files(x)]
+    elements = _get(item, "elements")
+    if isinstance(elements, list):
+        return [f for x in elements for f in _stored_files(x)]
+    return [item] if _get(item, "number") is not None else []
+
+
+def erase_stored_files(*items: Any) -> int:
+    """Delete these files from the server's file storage; returns how many were deleted.
+
+    docassemble 1.10.13's exit removes a session's rows from its ``uploads`` table but leaves the
+    files themselves in storage, so quick exit, a rejected upload and a re-assembly erase their
+    files here. Outside a server (unit tests) there is no storage and nothing to do.
+    """
+    try:
+        from docassemble.webapp.files.savedfile import SavedFile
+    except ImportError:
+        return 0
+    count = 0
+    for file in _stored_files(list(items)):
+        try:
+            SavedFile(int(_get(file, "number")), fix=True).delete()
+        except Exception:  # noqa: BLE001 (already gone, or storage unavailable: erasing goes on)
+            continue
+        count += 1
+    return count
+
+
 def write_export_file(file_obj: Any, data: Mapping) -> Any:
-    """Write the case file into ``file_obj`` (a DAFile) as ``case-file.json``: a fixed, client-free name."""
+    """Write the case file into ``file_obj`` (a DAFile) as ``case-file.json``: a fixed, client-free name.
+
+    A case file saved before is erased first, so only the latest one is kept on the server.
+    """
+    erase_stored_files(file_obj)
     file_obj.initialize(filename=EXPORT_FILENAME)
     file_obj.write(case_file_json(data))
     file_obj.commit()

@@ -698,6 +698,16 @@ def session_rows(uid: str) -> dict[str, int]:
     return out
 
 
+def stored_file_dirs(uid: str) -> list[Path]:
+    """Where the server keeps each file of a session (its `uploads` rows), as docassemble lays them
+    out under `uploads:` (`files/000/000/000/01c` for file 28)."""
+    root = Path(server_config()["uploads"])
+    with db_connect() as conn, conn.cursor() as cur:
+        cur.execute("select indexno from uploads where key = %s", (uid,))
+        numbers = [int(row[0]) for row in cur.fetchall()]
+    return [root.joinpath(*re.findall("...", f"{n:012x}")) for n in numbers]
+
+
 # ---------------------------------------------------------------------- document text
 def docx_text(path: Path) -> str:
     """All text of a DOCX: body paragraphs, tables (nested), headers and footers."""

@@ -13,6 +13,7 @@ For each, the test proves three things:
 """
 from __future__ import annotations
 
+import json
 import re
 import time
 from urllib.parse import urlparse
@@ -54,7 +55,8 @@ def test_quick_exit_erases_the_session(server_url, page, how):
 
     exit_link = page.locator("#tr-quick-exit")
     assert exit_link.is_visible(), "no visible Quick exit button on a mid-interview screen"
-    assert exit_link.get_attribute("href").rstrip("/") == site.rstrip("/")
+    assert exit_link.get_attribute("data-tr-neutral").rstrip("/") == site.rstrip("/")
+    assert "tr_quick_exit" in (exit_link.get_attribute("href") or "") or "action=" in exit_link.get_attribute("href")
 
     # diagnostics only: the interview's quick-exit script (data/static/quick_exit.js) defines trQuickExit
     script_src = page.evaluate(
@@ -106,3 +108,42 @@ def test_quick_exit_erases_the_session(server_url, page, how):
     values = page.evaluate("() => Array.from(document.querySelectorAll('input, textarea')).map(e => e.value)")
     assert not any(NAME.split()[-1] in (v or "") for v in values)
     assert it.session_uid() != uid, "Back resumed the erased session"
+
+
+def test_quick_exit_without_javascript_erases_the_session_and_its_files(server_url, browser, page, tmp_path):
+    """Drafts made and a case file saved, then Quick exit from a browser with JavaScript off: the
+    link alone erases the session, and every file the session stored is gone from the server's disk."""
+    from helpers import stored_file_dirs
+    from paths import DOWNLOAD_ID, walk
+
+    site = neutral_site()
+    host = urlparse(site).hostname
+    it = Interview(page, server_url)
+    it.start()
+    walk(it, Case(**{**NY_CASE.__dict__, "name": NAME}))
+    it.expect_question(DOWNLOAD_ID)
+    save = page.locator("a.tr-save-later").get_attribute("href")
+    saved = page.context.request.get(save if save.startswith("http") else server_url + save)
+    assert saved.status == 200 and json.loads(saved.body())["client"]["legal_name"] == NAME
+    uid = it.session_uid()
+    dirs = stored_file_dirs(uid)
+    assert len(dirs) >= 8 and all(d.is_dir() for d in dirs), dirs  # drafts, reports, ZIP, case file
+
+    nojs = browser.new_context(java_script_enabled=False)
+    try:
+        nojs.add_cookies(page.context.cookies(server_url))
+        nojs.route(re.compile(r"^https?://" + re.escape(host) + r"(:\d+)?(/.*)?$"),
+                   lambda route: route.fulfill(status=200, content_type="text/html", body=NEUTRAL_BODY))
+        plain = nojs.new_page()
+        plain.goto(server_url + "/run/forms/")
+        link = plain.locator("a.tr-quick-exit")
+        assert link.count() == 1, plain.content()[:2000]
+        link.click()
+        plain.wait_for_url(lambda url: urlparse(url).hostname == host, timeout=15_000)
+        assert plain.title() == "Neutral stand-in"
+    finally:
+        nojs.close()
+    after = session_rows(uid)
+    assert after["userdict"] == 0 and after["userdictkeys"] == 0 and after["uploads"] == 0, after
+    left = [d for d in dirs if d.exists()]
+    assert not left, f"files of the erased session still on disk: {left}"
