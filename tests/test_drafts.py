@@ -14,6 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from docassemble.traffickingrelief import assemble
+from docassemble.traffickingrelief.forums import load_forum
 from tests.conftest import TODAY, case_of, docx_text, minimal_case
 
 # code, court, case number, offence, statute, categories, expected title, citation, caption
@@ -51,7 +52,8 @@ DOCUMENTS = ("motion", "proposed-order", "declaration", "certificate-of-service"
 
 def _conviction(i, code, court, number, offence, statute, categories):
     return dict(minimal_case()["convictions"][0], id=f"c{i}", jurisdiction=code, court=court, case_number=number,
-                offence=offence, statute=statute, offence_categories=categories, prosecutor_consent="obtained")
+                offence=offence, statute=statute, offence_categories=categories, prosecutor_consent="obtained",
+                county="Example")
 
 
 def _case() -> dict:
@@ -93,7 +95,12 @@ def test_motion_names_remedy_citation_caption_court_and_case_number(assembled, r
     assert title.upper() in text.upper()
     assert citation in text
     assert f"{caption}," in text
-    assert court in text
+    forum = load_forum(code)  # the forum's own heading, "v." or "-against-", case-number label and party label
+    heading = forum.value("caption.court_heading", court)
+    assert (heading.format(court=court, county="Example") if heading else court) in text
+    assert f"\n{forum.value('caption.versus', court)}\n" in text
+    label = forum.value("caption.case_number_label", court)  # unknown: a placeholder, never a guess
+    assert (f"{label} {number}" if label else f"[MISSING: case number label (not in the forum data)] {number}") in text
     assert number in text
     assert "DRAFT \u2014 for review by a licensed attorney" in text
     pdf = _flat("".join(page.extract_text() for page in PdfReader(folder / f"{code}-1-motion.pdf").pages))

@@ -14,6 +14,7 @@ from docassemble.traffickingrelief import (DraftFamily, Eligibility, Finding, Su
 from docassemble.traffickingrelief.cli import main
 from docassemble.traffickingrelief.drafting import ClauseLibrary, caption, signature_block
 from docassemble.traffickingrelief.eligibility import ELIGIBLE, NOT_ELIGIBLE, OK, decide
+from docassemble.traffickingrelief.forums import load_forum
 from docassemble.traffickingrelief.jurisdictions import load_jurisdiction
 from tests.conftest import TODAY, case_of, docx_text, minimal_case, write_case
 
@@ -55,12 +56,12 @@ class PendingChargeNote(DraftFamily):
         for i, result in enumerate(r for r in results if r.draftable):
             d = self.draft("notice", "Test notice", "notice.docx", f"{result.jurisdiction.code}-{i + 1}-notice",
                            f"{result.jurisdiction.code}-{i + 1}")
-            caption(d, court=result.subject.item.court, prosecution=result.jurisdiction.fact("prosecution_caption"),
+            caption(d, forum=load_forum(result.jurisdiction.code), court=result.subject.item.court, county=None,
                     filer=case.client.filing_name, case_numbers=[result.subject.item.case_number],
                     title=d.fact("NOTICE", "title"), final=final)
             d.context.update(body=d.clauses("body", movant=d.context["movant"],
                                             citation=d.law_slot(result.jurisdiction, "record_relief.citation", "statute")),
-                             signature=signature_block(d, case.preparer, "Defendant"))
+                             signature=signature_block(d, case.preparer))
             drafts.append(d)
         return drafts
 
@@ -70,7 +71,8 @@ class PendingChargeNote(DraftFamily):
 
 def _template(folder: Path) -> None:
     doc = Document()
-    for line in ("{{ draft_notice }}", "{{r court }}", "{{r prosecution }} v. {{r movant }}", "{{r case_numbers }}",
+    for line in ("{{ draft_notice }}", "{{r court }}", "{{r prosecution }} {{r versus }} {{r movant }}, {{r movant_label }}",
+                 "{{r case_number_label }} {{r case_numbers }}",
                  "{{r title }}", "{%p for p in body %}", "{{r p }}", "{%p endfor %}",
                  "{%p for line in signature %}", "{{r line }}", "{%p endfor %}"):
         doc.add_paragraph(line)
@@ -107,7 +109,7 @@ def test_a_family_defined_in_a_test_assembles_through_the_api_and_appears_in_the
     assert [d["file"] for d in notices] == ["test_notice/PA-1-notice.docx"]  # none for the barred charge
     text = docx_text(result.out_dir / "test_notice" / "PA-1-notice.docx")
     assert "Rowan Fictional gives notice under 18 Pa.C.S. § 3019" in text
-    assert "CP-00-CR-0000999-2026" in text and "Attorney for Defendant" in text
+    assert "CP-00-CR-0000999-2026" in text and "Attorney for Movant" in text  # the forum's party label
     screened = {(s["record_id"], s["status"]) for s in report["screening"]}
     assert {("p1", ELIGIBLE), ("p2", NOT_ELIGIBLE), ("c1", ELIGIBLE)} <= screened
     assert "Test family warning." in report["warnings"]

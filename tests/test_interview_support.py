@@ -237,7 +237,7 @@ def test_prefer_not_to_say_drafts_carry_placeholders(tmp_path):
     path.write_bytes(declaration.content)
     text = docx_text(path)
     assert "[MISSING: the movant's account, in their own words]" in text
-    assert "[MISSING: how the offence connects to the trafficking]" in text
+    assert "[MISSING: how the offense connects to the trafficking]" in text
 
 
 def test_export_file_is_the_case_file_under_a_fixed_name():

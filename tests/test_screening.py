@@ -43,19 +43,19 @@ def test_pennsylvania_consent_refused_is_not_eligible():
 def test_offence_outside_a_listed_statute_is_not_eligible():
     result = only(minimal_case(offence="Retail theft", statute="18 Pa.C.S. § 3929", offence_categories=["theft"]))
     assert result.status == NOT_ELIGIBLE and not result.draftable
-    assert "outside the offences the law lists" in texts(result)
+    assert "outside the offenses the law lists" in texts(result)
 
 
 def test_offence_with_no_statute_or_type_needs_review():
     result = only(minimal_case(statute=None, offence_categories=[]))
     assert result.status == NEEDS_REVIEW
-    assert "statute or type of offence" in result.missing_facts
+    assert "statute or type of offense" in result.missing_facts
 
 
 def test_missing_connection_to_trafficking_needs_review():
     result = only(minimal_case(trafficking_connection=None))
     assert result.status == NEEDS_REVIEW
-    assert "how the offence connects to the trafficking" in result.missing_facts
+    assert "how the offense connects to the trafficking" in result.missing_facts
 
 
 def tennessee_case(last_sentence_done: str) -> dict:
@@ -124,7 +124,7 @@ def test_arkansas_adult_non_prostitution_is_outside_but_a_minor_is_covered():
     minor = minimal_case(jurisdiction="AR", offence="Theft of property", statute="Ark. Code Ann. § 5-36-103",
                          offence_categories=["theft"], prosecutor_consent=None, offence_date="2005-06-01")
     result = only(minor)  # born 1990-01-01, so 15 at the offence
-    assert "under 18 at the offence" in texts(result)
+    assert "under 18 at the offense" in texts(result)
     assert result.status in (ELIGIBLE, NEEDS_REVIEW)
     assert result.status != NOT_ELIGIBLE
 
@@ -162,4 +162,4 @@ def test_no_scope_in_the_data_uses_the_catch_all_category():
     for code, j in load_all().items():
         for key in ("record_relief.offences", "record_relief.offences_if_minor"):
             scope = j.value(key) or {}
-            assert "other" not in scope.get("categories", []), f"{code} {key}: 'other' would match any offence"
+            assert "other" not in scope.get("categories", []), f"{code} {key}: 'other' would match any offense"

@@ -22,7 +22,7 @@ user_text = st.one_of(st.sampled_from(NASTY), printable, st.builds(lambda a, b: 
 
 
 def assemble_with(tmp_path, name: str, narrative: str, court: str, connection: str):
-    data = minimal_case(court=court, trafficking_connection=connection)
+    data = minimal_case(court=court, county=court, trafficking_connection=connection)  # PA's heading names the county
     data["client"]["legal_name"] = name
     data["trafficking"]["narrative"] = narrative
     out = tmp_path / "out"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .drafting import Draft
+from .drafting import Draft, accepting
 from .eligibility import Eligibility
 from .errors import AssemblyError, ReviewGateError
 from .facts import CaseFile, load_case
@@ -33,6 +33,7 @@ class Review:
     attorney_name: str
     bar_number: str
     reviewed_on: dt.date = field(default_factory=dt.date.today)
+    accepted_law: tuple[str, ...] = ()  # unverified facts the attorney checked and accepts, by path
 
     def __post_init__(self):
         if not (self.attorney_name or "").strip() or not (self.bar_number or "").strip():
@@ -67,11 +68,16 @@ def assemble(case: CaseFile | str | Path, out_dir: str | Path, families: Iterabl
         raise AssemblyError(f"{out_dir} exists and is not a drafts folder made by this tool; choose another --out")
 
     results = screen(case, today, [f.name for f in chosen])
-    drafts = _build_drafts(case, results, chosen, final=review is not None)
+    with accepting(review.accepted_law if review else ()):
+        drafts = _build_drafts(case, results, chosen, final=review is not None)
     if review is not None:
         gaps = sum(len(d.missing) for d in drafts)
-        if gaps:
-            raise ReviewGateError(f"a final set cannot carry placeholders; {gaps} remain (assemble a draft and see its report)")
+        unsettled = sorted({u["fact"] for d in drafts for u in d.unsettled})
+        if gaps or unsettled:
+            raise ReviewGateError(
+                f"a final set cannot carry placeholders or unconfirmed law; {gaps} placeholder(s) remain"
+                + (f" and {len(unsettled)} unverified rule(s) are not accepted ({', '.join(unsettled)})" if unsettled else "")
+                + " (assemble a draft and see its report)")
 
     binary = None if pdf is False else libreoffice_binary()
     if pdf is True and binary is None:
@@ -108,7 +114,8 @@ def _write(drafts: list[Draft], work: Path, progress: Progress | None) -> list[t
             progress(i, len(drafts), f"{draft.title} ({draft.group})")
         folder = work / draft.family
         folder.mkdir(exist_ok=True)
-        written.append((draft, render_docx(draft.template, draft.context, folder / f"{draft.stem}.docx", draft.title)))
+        written.append((draft, render_docx(draft.template, draft.context, folder / f"{draft.stem}.docx", draft.title,
+                                               draft.layout)))
     return written
 
 

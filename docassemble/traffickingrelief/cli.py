@@ -60,9 +60,13 @@ def _parser() -> argparse.ArgumentParser:
     asm.add_argument("case", help="case file (.yml, .yaml or .json)")
     asm.add_argument("--out", required=True, help="output folder")
     asm.add_argument("--final", action="store_true",
-                     help="omit the DRAFT header; needs --reviewed-by and --bar-number and no placeholders")
+                     help="omit the DRAFT header; needs --reviewed-by and --bar-number, no placeholders, and every "
+                          "unverified rule the drafts use accepted with --accept-law")
     asm.add_argument("--reviewed-by", help="reviewing attorney's name (with --final)")
     asm.add_argument("--bar-number", help="reviewing attorney's bar number (with --final)")
+    asm.add_argument("--accept-law", action="append", default=[], metavar="FACT",
+                     help="with --final: an unverified rule the attorney checked and accepts, by the name the report "
+                          "gives it (JURISDICTION:section.key); repeat for each")
     output_options(asm)
 
     batch = sub.add_parser("batch", help="assemble many case files (a clinic day) into one folder each",
@@ -190,7 +194,8 @@ def _cmd_screen(args) -> int:
         where = f" in {r.jurisdiction.code}" if r.jurisdiction else ""
         print(f"{r.subject.id} {r.subject.kind.replace('_', ' ')}{where}: {STATUS_LABELS[r.status]}{when}")
         for f in r.findings:
-            cite = f" [{f.fact.source}{'' if f.fact.verified else '; unverified'}]" if f.fact and f.fact.source else ""
+            cite = (f" [{f.fact.citation}{'' if f.fact.verified else f'; {f.fact.tier} source'}]"
+                    if f.fact and f.fact.citation else "")
             print(f"    - {f.text}{cite}")
     return OK
 
@@ -233,9 +238,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "assemble":
             review = None
             if args.final:
-                review = Review(args.reviewed_by or "", args.bar_number or "")
-            elif args.reviewed_by or args.bar_number:
-                print("traffickingrelief: --reviewed-by and --bar-number only apply with --final", file=sys.stderr)
+                review = Review(args.reviewed_by or "", args.bar_number or "", accepted_law=tuple(args.accept_law))
+            elif args.reviewed_by or args.bar_number or args.accept_law:
+                print("traffickingrelief: --reviewed-by, --bar-number and --accept-law only apply with --final",
+                      file=sys.stderr)
                 return BAD_INPUT
             return _run_assembly(Path(args.case), args, review)
         if args.command == "batch":

@@ -10,21 +10,38 @@ documents list) are public helpers here, so a new family composes them instead o
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from .errors import AssemblyError
 from .facts import CaseFile, Preparer, Trafficking
+from .forums import ForumProfile
 from .jurisdictions import Fact, Jurisdiction
+from .layout import Layout
 from .rendering import DRAFT_NOTICE, Text
 from .resources import SOURCES_DIR, read_yaml
 
 _SLOT = re.compile(r"\{(\w+)\}")
 CLAUSES_DIR = SOURCES_DIR / "clauses"
+_ACCEPTED: ContextVar[frozenset[str]] = ContextVar("accepted_law", default=frozenset())
+
+
+@contextmanager
+def accepting(fact_paths: Iterable[str]) -> Iterator[None]:
+    """Draft with these unsettled facts (by their paths, as the report names them) accepted by the reviewing attorney:
+    they print as plain law instead of a ``[CONFIRM: ...]`` marker."""
+    token = _ACCEPTED.set(frozenset(fact_paths))
+    try:
+        yield
+    finally:
+        _ACCEPTED.reset(token)
 
 
 class ClauseLibrary:
@@ -86,26 +103,47 @@ class Draft:
     group: str
     library: ClauseLibrary
     context: dict[str, Any] = field(default_factory=dict)
+    common: dict[str, Any] = field(default_factory=dict)  # slots every clause of this draft may use ({party})
+    layout: Layout | None = None  # the forum's page layout; None for working papers that are not filed
     law_used: dict[str, dict] = field(default_factory=dict)
     missing: list[dict] = field(default_factory=list)
+    unsettled: list[dict] = field(default_factory=list)
 
-    def law(self, fact: Fact, label: str, clause: str) -> Text:
-        """The fact's value as text, or a placeholder when the data does not know it."""
+    def _use(self, fact: Fact, label: str, clause: str) -> None:
         entry = self.law_used.setdefault(fact.path, {**fact.as_dict(), "label": label, "clauses": []})
         if clause not in entry["clauses"]:
             entry["clauses"].append(clause)
+
+    def law(self, fact: Fact, label: str, clause: str) -> Text:
+        """The fact's value as text; a placeholder when the data does not know it; a ``[CONFIRM: ...]``
+        marker when only a summary or nothing at all was read for it (never drafted as settled law)."""
+        self._use(fact, label, clause)
         if fact.value is None or fact.value == []:
             return self._gap(f"{label} (not in the jurisdiction data)", "law", fact.path)
-        if isinstance(fact.value, list):
-            return human_list([str(v) for v in fact.value])
+        text = human_list([str(v) for v in fact.value]) if isinstance(fact.value, list) else Text(str(fact.value))
+        return self._settled(fact, label, text)
+
+    def citation(self, fact: Fact, label: str, clause: str) -> Text:
+        """The citation a court paper gives for a rule (never where the text was read: that is the report's)."""
+        self._use(fact, label, clause)
+        if not fact.citation:
+            return self._gap(f"citation for {label} (not in the jurisdiction data)", "law", fact.path)
+        return self._settled(fact, label, Text(fact.citation))
+
+    def convention(self, fact: Fact, label: str, clause: str) -> Text:
+        """A forum's practice (caption wording, party labels): printed as the data has it, and listed in
+        the report with its tier; a placeholder when unknown."""
+        self._use(fact, label, clause)
+        if fact.value is None or fact.value == "":
+            return self._gap(f"{label} (not in the forum data)", "law", fact.path)
         return Text(str(fact.value))
 
-    def source(self, fact: Fact, label: str, clause: str) -> Text:
-        """Where the fact comes from (its citation), for clauses that rely on a yes/no rule."""
-        self.law(fact, label, clause)
-        if not fact.source:
-            return self._gap(f"citation for {label} (not in the jurisdiction data)", "law", fact.path)
-        return Text(fact.source)
+    def _settled(self, fact: Fact, label: str, text: Text) -> Text:
+        if fact.settled or fact.path in _ACCEPTED.get():
+            return text
+        if not any(u["fact"] == fact.path for u in self.unsettled):
+            self.unsettled.append({"label": label, "fact": fact.path, "tier": fact.tier})
+        return Text.confirm(text)
 
     def law_slot(self, j: Jurisdiction, key: str, label: str) -> Callable[[str], Text]:
         """A clause slot filled with the fact at ``key`` (a full key: ``<section>.citation``)."""
@@ -115,7 +153,7 @@ class Draft:
     def citation_slot(self, j: Jurisdiction, key: str, label: str) -> Callable[[str], Text]:
         """A clause slot filled with the citation of the fact at ``key``."""
         fact = j.fact(key)
-        return lambda clause_id: self.source(fact, label, clause_id)
+        return lambda clause_id: self.citation(fact, label, clause_id)
 
     def fact(self, value: Any, label: str) -> Text:
         """A client fact as text, or a placeholder naming what is missing."""
@@ -143,6 +181,7 @@ class Draft:
         return out
 
     def compose(self, clause: dict, slots: dict[str, Any]) -> Text:
+        slots = {**self.common, **slots}
         text = Text()
         pos = 0
         for match in _SLOT.finditer(clause["text"]):
@@ -161,26 +200,81 @@ class Draft:
 # The parts most papers share.
 
 
-def caption(draft: Draft, *, court: str | None, prosecution: Fact, filer: str | None,
-            case_numbers: Iterable[str | None], title: Text, final: bool) -> None:
-    """Fill the caption variables every court template uses."""
+def caption(draft: Draft, *, forum: ForumProfile, court: str | None, county: str | None, filer: str | None,
+            case_numbers: Iterable[str | None], title: Text, final: bool, document: str = "motion") -> None:
+    """Fill the caption every court template uses, the forum's way: its court heading, the prosecuting
+    party's name, "v." or "-against-", the case-number label and the client's party label for this kind
+    of ``document`` ("motion", "petition"). Also sets the ``{party}`` slot and the forum's page layout."""
+    party = party_label(draft, forum, court, document)
+    draft.common["party"] = party
+    draft.layout = forum.layout(court)
     draft.context.update(
         draft_notice="" if final else DRAFT_NOTICE,
-        court=draft.fact(court, "court").styled("bold"),
-        prosecution=draft.law(prosecution, "name of the prosecution in the caption", "caption"),
-        movant=draft.fact(filer, "movant's name"),
+        court=court_heading(draft, forum, court, county).styled("bold"),
+        prosecution=draft.convention(forum.fact("caption.prosecution", court), "name of the prosecution in the caption",
+                                     "caption"),
+        versus=draft.convention(forum.fact("caption.versus", court), "the caption's 'v.'", "caption"),
+        movant=draft.fact(filer, "client's name in the caption"),
+        movant_label=party,
+        case_number_label=draft.convention(forum.fact("caption.case_number_label", court), "case number label",
+                                           "caption"),
         case_numbers=Text.join([draft.fact(n, "case number") for n in case_numbers]),
         title=title.styled("bold", "caps"),
     )
 
 
-def signature_block(draft: Draft, preparer: Preparer, party: str = "Movant") -> list[Text]:
-    """The signer's lines: an attorney signs for ``party``; an advocate's draft says an attorney must sign."""
+def court_heading(draft: Draft, forum: ForumProfile, court: str | None, county: str | None) -> Text:
+    """The court's name as the forum sets it at the top of a paper (its pattern), or the court's own name."""
+    pattern = forum.fact("caption.court_heading", court)
+    if not pattern.value:
+        return draft.fact(court, "court")
+    draft.convention(pattern, "court heading", "caption")
+    out, pos = Text(), 0
+    for match in _SLOT.finditer(pattern.value):
+        out.append(pattern.value[pos:match.start()])
+        value = {"court": court, "county": county}[match.group(1)]
+        out.append(draft.fact(value, match.group(1)).styled("caps"))  # All Caps in Word; the text stays as entered
+        pos = match.end()
+    return out.append(pattern.value[pos:])
+
+
+def party_label(draft: Draft, forum: ForumProfile, court: str | None, document: str) -> Text:
+    """What the forum calls the client in this kind of paper ("Defendant-Petitioner", "Petitioner")."""
+    fact = forum.fact("party_labels", court)
+    labels = fact.value or {}
+    label = (labels.get(document) or next(iter(labels.values()), {}) or {}).get("movant")
+    return draft.convention(dataclasses.replace(fact, value=label), "the client's party label", "caption")
+
+
+def oath(draft: Draft, forum: ForumProfile, court: str | None, *, name: Text, document: str) -> Text:
+    """The declaration's oath in the forum's own wording, with its slots filled or left as lines to complete
+    at signing; a placeholder when the forum's wording is not known."""
+    fact = forum.fact("oath.declaration", court)
+    if not fact.value:
+        return draft.law(fact, "oath or penalty-of-perjury statement the forum accepts", "oath")
+    blanks = {"date": "____________", "place": "____________", "day": "____", "month": "____________",
+              "year": "______", "county": "____________", "state": "____________",
+              "birth_date": "____________", "address": "____________"}
+    filled, pos = Text(), 0
+    for match in _SLOT.finditer(fact.value):
+        filled.append(fact.value[pos:match.start()])
+        slot = match.group(1)
+        filled.append(name if slot == "name" else document if slot == "document" else blanks.get(slot, "________"))
+        pos = match.end()
+    filled.append(fact.value[pos:])
+    draft._use(fact, "oath", "oath")
+    return draft._settled(fact, "oath the forum accepts", filled)
+
+
+def signature_block(draft: Draft, preparer: Preparer) -> list[Text]:
+    """The signer's lines: an attorney signs for the client (by the forum's party label, set by ``caption``);
+    an advocate's draft says an attorney must sign."""
+    party = draft.common.get("party") or Text("the client")
     p = preparer
     attorney = p.role == "attorney"
     bar = (f"Bar No. {p.bar_number}" + (f" ({p.bar_state})" if p.bar_state else "")) if attorney else None
     lines = [draft.fact(p.name, "preparer's name"),
-             Text(f"Attorney for {party}") if attorney else Text("Prepared by advocate (an attorney must sign)"),
+             Text("Attorney for ", party) if attorney else Text("Prepared by advocate (an attorney must sign)"),
              draft.fact(bar, "bar number") if attorney else None,
              Text(p.organisation) if p.organisation else None,
              Text(p.address) if p.address else None,

@@ -83,8 +83,9 @@ class Eligibility:
             "earliest_filing_date": self.earliest_date.isoformat() if self.earliest_date else None,
             "drafts_produced": self.draftable,
             "reasons": [{"kind": f.kind, "text": f.text,
-                         "citation": f.fact.source if f.fact else None,
+                         "citation": f.fact.citation if f.fact else None,
                          "fact": f.fact.path if f.fact else None,
+                         "tier": f.fact.tier if f.fact else None,
                          "verified": f.fact.verified if f.fact else None} for f in self.findings],
             "missing_facts": list(self.missing_facts),
         }

@@ -725,17 +725,17 @@ SCREENING_PREPARER = {"name": "(not yet given)", "role": "advocate"}
 # A missing client fact, as screening words it -> (code the YAML words it by, the record or client
 # variable whose question answers it). "answer it now" re-asks that question.
 MISSING_FACTS = {
-    "offence class": ("offense_class", "offence_class"),
-    "whether the offence is violent": ("violent", "violent_choice"),
-    "statute or type of offence": ("statute", "statute"),
+    "offense class": ("offense_class", "offence_class"),
+    "whether the offense is violent": ("violent", "violent_choice"),
+    "statute or type of offense": ("statute", "statute"),
     "the prosecutor's written consent": ("consent", "prosecutor_consent"),
     "date the sentence was completed": ("sentence_done", "sentence_completed_on"),
     "date the most recent sentence in this jurisdiction was completed": ("sentence_done", "sentence_completed_on"),
     "date of conviction": ("conviction_date", "conviction_date"),
     "date of judgment": ("conviction_date", "conviction_date"),
     "date of arrest": ("arrest_date", "arrest_date"),
-    "how the offence connects to the trafficking": ("connection", "connection_choice"),
-    "date of birth and offence date": ("birth_date", "client.date_of_birth"),
+    "how the offense connects to the trafficking": ("connection", "connection_choice"),
+    "date of birth and offense date": ("birth_date", "client.date_of_birth"),
 }
 # Variables "answer it now" may ask again (an action argument is user input: only these pass).
 _REASK = re.compile(r"^(records\[\d{1,3}\]\.(" + "|".join(sorted({v for _, v in MISSING_FACTS.values()

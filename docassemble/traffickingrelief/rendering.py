@@ -22,6 +22,7 @@ from docxtpl import DocxTemplate
 from markupsafe import Markup
 
 from .errors import AssemblyError
+from .layout import Layout, apply as apply_layout
 
 DRAFT_NOTICE = "DRAFT \u2014 for review by a licensed attorney"
 
@@ -71,6 +72,11 @@ class Text:
         return cls().append(f"[MISSING: {label}]", "bold", "highlight")
 
     @classmethod
+    def confirm(cls, value: "Text") -> "Text":
+        """A highlighted ``[CONFIRM: value]``: law the data holds without an official or verbatim source."""
+        return cls().append("[CONFIRM: ", "bold", "highlight").append(value, "highlight").append("]", "bold", "highlight")
+
+    @classmethod
     def join(cls, items: Iterable["str | Text"], sep: str = ", ") -> "Text":
         out = cls()
         for i, item in enumerate(items):
@@ -81,9 +87,10 @@ class Text:
 
 
 def _run_xml(text: str, props: frozenset[str]) -> str:
+    """One run; a newline in the text is a line break (a two-line court heading)."""
     rpr = "".join(xml for name, xml in _RUN_PROPERTIES if name in props)
-    return (f"<w:r>{f'<w:rPr>{rpr}</w:rPr>' if rpr else ''}"
-            f'<w:t xml:space="preserve">{_xml_text(text)}</w:t></w:r>')
+    body = "<w:br/>".join(f'<w:t xml:space="preserve">{_xml_text(line)}</w:t>' for line in text.split("\n"))
+    return f"<w:r>{f'<w:rPr>{rpr}</w:rPr>' if rpr else ''}{body}</w:r>"
 
 
 def _finalize(value: Any) -> Any:
@@ -98,8 +105,11 @@ def jinja_environment() -> jinja2.Environment:
     return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_finalize)
 
 
-def render_docx(template: Path, context: dict, out_path: Path, title: str) -> Path:
-    """Render one template to ``out_path``; ``title`` is the generic document type (no client data)."""
+def render_docx(template: Path, context: dict, out_path: Path, title: str, layout: Layout | None = None) -> Path:
+    """Render one template to ``out_path``; ``title`` is the generic document type (no client data).
+
+    ``layout`` (the forum's fonts, spacing, margins, page numbers, pleading paper) is applied after the
+    text is in, so one Word-edited template serves every forum."""
     if not template.is_file():
         raise AssemblyError(f"template {template.parent.name}/{template.name} is missing")
     doc = DocxTemplate(template)
@@ -107,6 +117,8 @@ def render_docx(template: Path, context: dict, out_path: Path, title: str) -> Pa
         doc.render(context, jinja_environment(), autoescape=True)
     except jinja2.TemplateError as exc:
         raise AssemblyError(f"template {template.parent.name}/{template.name} failed to render: {exc.message}") from None
+    if layout is not None:
+        apply_layout(doc.docx, layout)
     scrub_metadata(doc.docx.core_properties, title)
     doc.save(out_path)
     return out_path

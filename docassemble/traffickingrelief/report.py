@@ -54,6 +54,11 @@ def build_report(case: CaseFile, results: list[Eligibility], drafts: list[Draft]
             if draft.stem not in merged["documents"]:
                 merged["documents"].append(draft.stem)
     law_used = sorted(law.values(), key=lambda e: e["path"])
+    sources = _number_sources(law_used)
+    unsettled: dict[str, dict] = {}
+    for draft in drafts:
+        for u in draft.unsettled:
+            unsettled.setdefault(u["fact"], {**u, "documents": []})["documents"].append(draft.stem)
     return {
         "generator": GENERATOR,
         "version": __version__,
@@ -67,13 +72,37 @@ def build_report(case: CaseFile, results: list[Eligibility], drafts: list[Draft]
         "documents": documents,
         "screening": [r.as_dict() for r in results],
         "law_used": law_used,
+        "sources": sources,
         "unverified_law": [e for e in law_used if e["value"] is not None and not e["verified"]],
+        "unsettled_law": sorted(unsettled.values(), key=lambda u: u["fact"]),
         "unknown_law": [e for e in law_used if e["value"] is None],
         "missing_facts": [{"document": d.stem, **m} for d in drafts for m in d.missing if m["kind"] == "fact"],
         "warnings": _warnings(case, results, drafts, families, pdf_note),
         "jurisdiction_data": {r.jurisdiction.code: r.jurisdiction.data_as_of.isoformat() for r in results
                               if r.jurisdiction},
     }
+
+
+def _number_sources(law_used: list[dict]) -> list[dict]:
+    """Every source once, numbered; each law entry refers to its source by ``source_ref``."""
+    numbered: dict[str, dict] = {}
+    for entry in law_used:
+        source = entry.get("source")
+        if not source:
+            entry["source_ref"] = None
+            continue
+        key = json.dumps(source, sort_keys=True)
+        numbered.setdefault(key, {"ref": len(numbered) + 1, **source})
+        entry["source_ref"] = numbered[key]["ref"]
+    return list(numbered.values())
+
+
+def _source_text(source: dict) -> str:
+    parts = [source["publisher"], source.get("url"),
+             f"retrieved {source['retrieved']}" if source.get("retrieved") else None,
+             f"text dated {source['text_date']}" if source.get("text_date") else None,
+             f"read via {source['via']}" if source.get("via") else None]
+    return ", ".join(p for p in parts if p)
 
 
 def _warnings(case: CaseFile, results: list[Eligibility], drafts: list[Draft], families: tuple[DraftFamily, ...],
@@ -100,7 +129,7 @@ def render_markdown(report: dict) -> str:
               ] or ["- none"]
     lines += ["", "## Screening", "", "| record | jurisdiction | result | earliest filing | reasons |", "|---|---|---|---|---|"]
     for s in report["screening"]:
-        reasons = "<br>".join(f"{x['text']}" + (f" *[{x['citation']}{'' if x['verified'] else ', unverified'}]*"
+        reasons = "<br>".join(f"{x['text']}" + (f" *[{x['citation']}{'' if x['verified'] else ', ' + x['tier'] + ' source'}]*"
                                                 if x["citation"] else "") for x in s["reasons"])
         lines.append(f"| {s['record_id']} ({s['record_kind']}) | {s['jurisdiction']} | {STATUS_LABELS[s['status']]} | "
                      f"{s['earliest_filing_date'] or ''} | {reasons} |")
@@ -109,12 +138,21 @@ def render_markdown(report: dict) -> str:
     lines += [f"- {m['document']}: {m['label']}" for m in report["missing_facts"]] or ["- none"]
     lines += ["", "## Unknown law (placeholders in the drafts)", ""]
     lines += [f"- `{e['path']}` ({e['label']}): {e['note'] or 'unknown'}" for e in report["unknown_law"]] or ["- none"]
+    lines += ["", "## Law to confirm ([CONFIRM: ...] in the drafts: no official or verbatim source)", ""]
+    lines += [f"- `{u['fact']}` ({u['label']}; source tier: {u['tier']}) in {', '.join(u['documents'])}. "
+              f"Accept it by name for a final set (`--accept-law {u['fact']}`) once checked."
+              for u in report["unsettled_law"]] or ["- none"]
     lines += ["", "## Unverified law used", ""]
-    lines += [f"- `{e['path']}` = {json.dumps(e['value'], ensure_ascii=False)} (source: {e['source']}; as of {e['as_of']})"
+    lines += [f"- `{e['path']}` = {json.dumps(e['value'], ensure_ascii=False)} (tier {e['tier']}"
+              + (f"; source [{e['source_ref']}]" if e["source_ref"] else "; no source") + f"; as of {e['as_of']})"
               for e in report["unverified_law"]] or ["- none"]
-    lines += ["", "## Every clause and its source", "", "| law | value | source | verified | clauses |", "|---|---|---|---|---|"]
+    lines += ["", "## Every clause and its law", "", "| law | value | citation | source | tier | clauses |",
+              "|---|---|---|---|---|---|"]
     for e in report["law_used"]:
         value = "unknown" if e["value"] is None else json.dumps(e["value"], ensure_ascii=False)
-        lines.append(f"| `{e['path']}` | {value.replace('|', '/')} | {e['source'] or ''} | {'yes' if e['verified'] else 'no'} | "
-                     f"{', '.join(e['clauses'])} |")
+        ref = f"[{e['source_ref']}]" if e["source_ref"] else ""
+        lines.append(f"| `{e['path']}` | {value.replace('|', '/')} | {(e['citation'] or '').replace('|', '/')} | "
+                     f"{ref} | {e['tier']} | {', '.join(e['clauses'])} |")
+    lines += ["", "## Sources", ""]
+    lines += [f"{s['ref']}. {_source_text(s)}" for s in report["sources"]] or ["- none"]
     return "\n".join(lines) + "\n"

@@ -290,7 +290,7 @@ def test_skipping_sensitive_questions_still_reaches_the_drafts(tmp_path):
     files = drafts(run)
     declaration = docx_text(files["NY-1-declaration.docx"])
     assert "[MISSING: the movant's account, in their own words]" in declaration
-    assert "[MISSING: how the offence connects to the trafficking]" in declaration
+    assert "[MISSING: how the offense connects to the trafficking]" in declaration
     assert "[MISSING: type of trafficking (labor or sex)]" in declaration
     report = json.loads(files["assembly-report.json"].read_text(encoding="utf-8"))
     assert report["missing_facts"]

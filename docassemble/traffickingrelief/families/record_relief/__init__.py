@@ -40,7 +40,7 @@ class RecordRelief(DraftFamily):
         for r in draftable:
             for f in r.warnings:
                 out.append(f"{r.jurisdiction.code} {r.subject.id}: {f.text}"
-                           + (f" [{f.fact.source}]" if f.fact and f.fact.source else ""))
+                           + (f" [{f.fact.citation}]" if f.fact and f.fact.citation else ""))
         for j in {r.jurisdiction.code: r.jurisdiction for r in draftable}.values():
             for note in j.value("record_relief.practice_notes") or []:
                 out.append(f"{j.code}: {note}")

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...drafting import (Draft, caption, human_list, official_documents, signature_block,
+from ...drafting import (Draft, caption, human_list, oath, official_documents, signature_block,
                          trafficking_slots)
 from ...eligibility import Eligibility
 from ...facts import CaseFile, Record
+from ...forums import load_forum
 from ...jurisdictions import Jurisdiction
 from ...rendering import DRAFT_NOTICE, Text
 
@@ -72,6 +73,7 @@ class _GroupBuilder:
     def __init__(self, family, case: CaseFile, group: CourtGroup, final: bool):
         self.family, self.case, self.group, self.final = family, case, group, final
         self.j = group.jurisdiction
+        self.forum = load_forum(self.j.code)
 
     # -- helpers ---------------------------------------------------------------------------
     def _new(self, kind: str, title: str, template: str) -> Draft:
@@ -85,19 +87,25 @@ class _GroupBuilder:
         return draft.citation_slot(self.j, f"record_relief.{key}", label)
 
     def _caption(self, draft: Draft, title: Text) -> None:
-        caption(draft, court=self.group.court, prosecution=self.j.fact("prosecution_caption"),
+        counties = [r.county for r in self.group.records if r.county]
+        caption(draft, forum=self.forum, court=self.group.court, county=counties[0] if counties else None,
                 filer=self.case.client.filing_name, case_numbers=[r.case_number for r in self.group.records],
-                title=title, final=self.final)
+                title=title, final=self.final, document=self._document_kind())
+
+    def _document_kind(self) -> str:
+        """"petition" or "motion", as the remedy's own title has it (the forum's party label follows it)."""
+        title = self.j.value("record_relief.document_title") or ""
+        return "petition" if "petition" in title.lower() else "motion"
 
     def _remedy_title(self, draft: Draft) -> Text:
         return draft.law(self.j.fact("record_relief.document_title"), "title of the motion", "title")
 
     def _signature(self, draft: Draft) -> list[Text]:
-        return signature_block(draft, self.case.preparer, "Movant")
+        return signature_block(draft, self.case.preparer)
 
     def _record_label(self, draft: Draft, record: Record) -> Text:
         return Text("case ", draft.fact(record.case_number, "case number"), " (",
-                    draft.fact(record.offence, "offence"), ")")
+                    draft.fact(record.offence, "offense"), ")")
 
     def _trafficking_slots(self, draft: Draft) -> dict:
         return trafficking_slots(draft, self.case.trafficking)
@@ -119,7 +127,7 @@ class _GroupBuilder:
         slots = dict(
             movant=d.context["movant"], citation=self._law(d, "citation", "statute"),
             remedy=self._law(d, "remedy_name", "name of the remedy"),
-            nexus=self._law(d, "nexus", "the statute's words linking the offence to the trafficking"),
+            nexus=self._law(d, "nexus", "the statute's words linking the offense to the trafficking"),
             standard=self._law(d, "standard_of_proof", "standard of proof"),
             documents=human_list(docs), presumption_citation=self._source(d, "official_documentation_presumption", "presumption from official documentation"),
             consent_citation=self._source(d, "prosecutor_consent_required", "prosecutor consent requirement"), consent=consent_text,
@@ -133,7 +141,7 @@ class _GroupBuilder:
         paragraphs = d.clauses("motion", flags, **slots)
         for record in self.group.records:
             paragraphs += d.clauses("motion_record", record=self._record_label(d, record),
-                                    connection=d.fact(record.trafficking_connection, "how the offence connects to the trafficking"))
+                                    connection=d.fact(record.trafficking_connection, "how the offense connects to the trafficking"))
         effects = self._law(d, "relief_effects", "what the order does (vacate, expunge, seal)")
         d.context.update(
             paragraphs=paragraphs,
@@ -147,7 +155,7 @@ class _GroupBuilder:
         when = r.conviction_date if r.kind == "conviction" else r.arrest_date
         statute = Text(" (", r.statute, ")") if r.statute else Text()
         return {"case_number": d.fact(r.case_number, "case number"),
-                "offence": Text(r.offence) + statute,
+                "offense": Text(r.offence) + statute,
                 "date": d.fact(when, f"date of {r.kind}"),
                 "disposition": d.fact(r.disposition, "disposition") if r.kind == "conviction"
                 else d.fact(r.disposition and r.disposition.replace("_", " "), "disposition of the arrest"),
@@ -163,7 +171,7 @@ class _GroupBuilder:
         d.context.update(
             paragraphs=d.clauses("order", document_title=document_title, movant=d.context["movant"], citation=citation,
                                  standard=self._law(d, "standard_of_proof", "standard of proof"),
-                                 nexus=self._law(d, "nexus", "the statute's words linking the offence to the trafficking"),
+                                 nexus=self._law(d, "nexus", "the statute's words linking the offense to the trafficking"),
                                  findings=self._law(d, "findings_language", "findings the statute allows (e.g. legal defect)")),
             ordered=[p for r in self.group.records
                      for p in d.clauses("order_record", record=self._record_label(d, r), effects=effects)],
@@ -173,7 +181,9 @@ class _GroupBuilder:
 
     def declaration(self) -> Draft:
         d = self._new("declaration", "Movant's declaration", "declaration.docx")
-        self._caption(d, Text("DECLARATION OF MOVANT IN SUPPORT OF ", self._remedy_title(d)))
+        self._caption(d, Text())
+        d.context["title"] = Text("DECLARATION OF ", d.common["party"], " IN SUPPORT OF ",
+                                  self._remedy_title(d)).styled("bold", "caps")
         docs = self._documents()
         cooperation = [c.cooperation for c in self.case.law_enforcement_contacts if c.cooperation]
         flags = {"has_documents": bool(docs), "has_cooperation": bool(cooperation)}
@@ -183,11 +193,11 @@ class _GroupBuilder:
                                **self._trafficking_slots(d))
         for record in self.group.records:
             paragraphs += d.clauses("declaration_record", record=self._record_label(d, record),
-                                    connection=d.fact(record.trafficking_connection, "how the offence connects to the trafficking"))
+                                    connection=d.fact(record.trafficking_connection, "how the offense connects to the trafficking"))
         d.context.update(
             paragraphs=paragraphs,
-            attestation=d.clauses("declaration_closing", attestation=self._law(
-                d, "declaration_attestation", "oath or penalty-of-perjury statement the law requires"))[0],
+            attestation=d.clauses("declaration_closing", attestation=oath(
+                d, self.forum, self.group.court, name=d.context["movant"], document="declaration"))[0],
             declarant=d.context["movant"],
         )
         return d

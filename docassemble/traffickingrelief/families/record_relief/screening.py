@@ -94,55 +94,55 @@ def _offence_scope(record: Record, case: CaseFile, j: Jurisdiction, today: dt.da
         age = _age_at_offence(record, case)
         if age is not None and age < 18:
             fact = minor_fact
-            out.append(Finding(OK, "The person was under 18 at the offence, so the wider scope for minors applies.", fact))
+            out.append(Finding(OK, "The person was under 18 at the offense, so the wider scope for minors applies.", fact))
         elif age is None:
-            out.append(Finding(REVIEW, "A wider scope applies to offences committed under 18, but the age at the "
-                                       "offence cannot be worked out.", minor_fact,
-                               missing="date of birth and offence date"))
+            out.append(Finding(REVIEW, "A wider scope applies to offenses committed under 18, but the age at the "
+                                       "offense cannot be worked out.", minor_fact,
+                               missing="date of birth and offense date"))
     scope = fact.value
     if scope is None:
-        return out + [Finding(REVIEW, "Which offences the law covers is not known.", fact)]
+        return out + [Finding(REVIEW, "Which offenses the law covers is not known.", fact)]
     described = scope["description"]
     categories = set(record.offence_categories)
     if _cites(record, scope.get("excluded_statutes", [])) or categories & set(scope.get("excluded_categories", [])):
-        return out + [Finding(BAR, f"The offence is excluded from relief ({described}).", fact)]
+        return out + [Finding(BAR, f"The offense is excluded from relief ({described}).", fact)]
     limit = scope.get("max_offence_class")
     if limit:
         if record.offence_class is None:
-            out.append(Finding(REVIEW, f"The law is limited by offence class ({described}); the class is not recorded.",
-                               fact, missing="offence class"))
+            out.append(Finding(REVIEW, f"The law is limited by offense class ({described}); the class is not recorded.",
+                               fact, missing="offense class"))
         elif _CLASS_RANK[record.offence_class] > _CLASS_RANK[limit]:
-            return out + [Finding(BAR, f"The offence class is above what the law covers ({described}).", fact)]
+            return out + [Finding(BAR, f"The offense class is above what the law covers ({described}).", fact)]
     kind = scope["scope"]
     if kind == "all":
-        out.append(Finding(OK, f"The law covers any offence ({described}).", fact))
+        out.append(Finding(OK, f"The law covers any offense ({described}).", fact))
     elif kind == "non_violent":
         if record.violent is False:
-            out.append(Finding(OK, f"The offence is recorded as non-violent ({described}).", fact))
+            out.append(Finding(OK, f"The offense is recorded as non-violent ({described}).", fact))
         elif record.violent is True:
-            out.append(Finding(BAR, f"The law covers only non-violent offences ({described}).", fact))
+            out.append(Finding(BAR, f"The law covers only non-violent offenses ({described}).", fact))
         else:
-            out.append(Finding(REVIEW, f"The law covers only non-violent offences ({described}); whether this "
-                                       "offence counts as violent is not recorded.", fact, missing="whether the offence is violent"))
+            out.append(Finding(REVIEW, f"The law covers only non-violent offenses ({described}); whether this "
+                                       "offense counts as violent is not recorded.", fact, missing="whether the offense is violent"))
     elif kind == "listed":
         if _cites(record, scope.get("statutes", [])):
-            out.append(Finding(OK, f"The offence is one the law lists ({described}).", fact))
+            out.append(Finding(OK, f"The offense is one the law lists ({described}).", fact))
         elif categories & set(scope.get("categories", [])):
-            out.append(Finding(REVIEW, f"The offence is of a type the law lists, but its statute does not match one "
+            out.append(Finding(REVIEW, f"The offense is of a type the law lists, but its statute does not match one "
                                        f"the data lists; confirm it is covered ({described}).", fact))
         elif not record.statute and not categories:
-            out.append(Finding(REVIEW, f"The law lists the offences it covers ({described}); this offence's statute "
-                                       "and type are not recorded.", fact, missing="statute or type of offence"))
+            out.append(Finding(REVIEW, f"The law lists the offenses it covers ({described}); this offense's statute "
+                                       "and type are not recorded.", fact, missing="statute or type of offense"))
         else:
-            out.append(Finding(BAR, f"The offence is outside the offences the law lists ({described}). Check other "
+            out.append(Finding(BAR, f"The offense is outside the offenses the law lists ({described}). Check other "
                                     "record-clearing laws with an attorney.", fact))
     elif kind == "all_except":
         if not record.statute and not categories:
-            out.append(Finding(REVIEW, f"The law excludes some offences ({described}); this offence's statute and type "
-                                       "are not recorded.", fact, missing="statute or type of offence"))
+            out.append(Finding(REVIEW, f"The law excludes some offenses ({described}); this offense's statute and type "
+                                       "are not recorded.", fact, missing="statute or type of offense"))
         else:
-            out.append(Finding(OK, f"The law covers offences other than those it excludes ({described}).", fact))
-            out.append(Finding(WARN, f"Confirm the offence is not excluded: {described}", fact))
+            out.append(Finding(OK, f"The law covers offenses other than those it excludes ({described}).", fact))
+            out.append(Finding(WARN, f"Confirm the offense is not excluded: {described}", fact))
     return out
 
 
@@ -260,8 +260,8 @@ def _connection(record: Record, case: CaseFile, j: Jurisdiction, today: dt.date)
     if record.trafficking_connection:
         return []
     test = f' ("{nexus.value}")' if nexus.value else ""
-    return [Finding(REVIEW, f"How this offence connects to the trafficking is not recorded; the law requires a link{test}.", nexus,
-                    missing="how the offence connects to the trafficking")]
+    return [Finding(REVIEW, f"How this offense connects to the trafficking is not recorded; the law requires a link{test}.", nexus,
+                    missing="how the offense connects to the trafficking")]
 
 
 def _filing_time(record: Record, case: CaseFile, j: Jurisdiction, today: dt.date) -> list[Finding]:
