@@ -73,11 +73,24 @@ def test_user_edits_and_additions_survive_a_rerun_byte_for_byte(tmp_path):
     assert leftovers(tmp_path, out) == []
 
 
+def test_a_document_and_its_pdf_move_aside_together_when_the_user_edited_one(tmp_path):
+    out = tmp_path / "drafts"
+    names = ("motion.docx", "motion.pdf", "order.docx")
+    publish(out, writer("1", names))
+    (out / "motion.docx").write_text("edited by the attorney", encoding="utf-8")
+    result = publish(out, writer("2", names))
+    assert result.kept == ("motion.docx",)
+    assert result.renamed == {"motion.docx": "motion.new.docx", "motion.pdf": "motion.new.pdf"}
+    assert (out / "motion.docx").read_text(encoding="utf-8") == "edited by the attorney"
+    assert (out / "motion.new.pdf").read_text(encoding="utf-8") == "motion.pdf version 2\n"
+    assert not (out / "motion.pdf").exists()  # the tool's own old PDF of the edited motion is replaced
+
+
 def test_a_foreign_folder_is_refused_and_left_alone(tmp_path):
     out = tmp_path / "photos"
     out.mkdir()
     (out / "family.jpg").write_bytes(b"not ours")
-    with pytest.raises(AssemblyError, match="not written by this tool"):
+    with pytest.raises(AssemblyError, match="not a drafts folder made by this tool"):
         publish(out, writer("1"))
     assert [p.name for p in out.iterdir()] == ["family.jpg"]
     assert leftovers(tmp_path, out) == []
@@ -88,7 +101,7 @@ def test_a_forged_or_broken_manifest_counts_as_foreign(tmp_path):
     out.mkdir()
     (out / MANIFEST).write_text("{not json", encoding="utf-8")
     (out / "a.txt").write_text("mine", encoding="utf-8")
-    with pytest.raises(AssemblyError, match="not written by this tool"):
+    with pytest.raises(AssemblyError, match="not a drafts folder made by this tool"):
         publish(out, writer("1"))
     assert (out / "a.txt").read_text(encoding="utf-8") == "mine"
 
