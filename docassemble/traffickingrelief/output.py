@@ -95,8 +95,8 @@ class Publication:
             self._lock()
             sweep(self.out_dir)
             self.kept, self._empty_dirs, self._mode = _inspect(self.out_dir)
+            self._guard = _start_guard(self.out_dir)  # before the temp folder exists, so no death leaves one
             self.work = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}{_NEW}", dir=self.out_dir.parent))
-            self._guard = _start_guard(self.out_dir)
         except OSError as exc:
             self._release()
             raise AssemblyError(f"cannot write to {self.out_dir} ({exc.strerror or type(exc).__name__})") from None
@@ -328,7 +328,11 @@ def _swap(work: Path, out: Path) -> None:
     elif not _exchange(work, out):
         old = out.with_name(f".{out.name}{_OLD}{work.name.rsplit('-', 1)[-1]}")
         out.rename(old)   # a crash here leaves OUT missing: sweep() renames `old` back
-        work.rename(out)
+        try:
+            work.rename(out)
+        except BaseException:
+            old.rename(out)
+            raise
         old.rename(work)
     _fsync_path(out.parent, directory=True)
 
