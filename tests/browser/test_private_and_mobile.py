@@ -103,3 +103,51 @@ def test_a_skipped_age_stays_unknown_through_export_and_import(server_url, page,
     assert "age_at_start" not in second.get("trafficking", {}), second.get("trafficking")
     assert second["trafficking"]["periods"] == first["trafficking"]["periods"]
     assert second["client"]["legal_name"] == NY_CASE.name
+
+
+def test_screening_names_a_skipped_answer_and_takes_it_now(server_url, page):
+    """The link to the trafficking was skipped: the verdict says an answer is missing (not that the law
+    data is short), its button asks that question now, and screening comes back with the answer in."""
+    from helpers import drive
+
+    it = Interview(page, server_url)
+    it.start()
+    plan = plan_for(NY_CASE)
+    skipped = {k: v for k, v in plan["record_attorney"].items() if k != "records[i].trafficking_connection"}
+    plan["record_attorney"] = {**skipped, "records[i].connection_choice": "prefer_not_to_say"}
+    drive(it, plan, SCREENING_ID)
+    it.assert_text("Needs an answer", "We need one more answer to check this case.",
+                   "How this case is linked to the trafficking.")
+    assert "law data" not in it.main_text()
+    button = page.locator("a.tr-answer-now")
+    assert button.count() == 1 and button.get_attribute("role") == "button"
+    it._submit(lambda: button.click(), "Answer it now", "record_attorney", None)
+    assert "traffickingrelief" not in page.url
+    it.answer({"records[i].connection_choice": "write_now",
+               "records[i].trafficking_connection": "The trafficker sent me to that street."})
+    it.click(CONTINUE)
+    it.expect_question(SCREENING_ID)
+    text = it.main_text()
+    assert "Needs an answer" not in text and "How this case is linked" not in text, text
+
+
+def test_a_rejected_upload_is_erased_from_the_server(server_url, page, tmp_path):
+    from helpers import drive, stored_file_dirs
+
+    bad = tmp_path / "case-file.json"
+    bad.write_text('{"client": {"legal_name": "Pat Rejected"}, "convictions": "not a list"}', encoding="utf-8")
+    it = Interview(page, server_url)
+    it.start()
+    plan = plan_for(NY_CASE)
+    plan["start_mode"] = {"start_mode": "upload_case_file"}
+
+    def upload(it: Interview) -> None:
+        it.page.set_input_files(f'#daform input[type=file][name="{b64name("case_file_upload")}"]', str(bad))
+        it.click(CONTINUE)
+
+    plan["case_file_upload"] = upload
+    drive(it, plan, "upload_problems")
+    assert "Pat Rejected" not in it.main_text()  # problems name fields, never the file's text
+    dirs = stored_file_dirs(it.session_uid())
+    assert dirs, "the upload was never stored"
+    assert not [d for d in dirs if (d / "file").exists()], f"the rejected upload is still on disk: {dirs}"

@@ -67,6 +67,21 @@
         groups[g].removeAttribute("aria-required");
       }
     }
+    // Under a neutral short address (/run/<name>/, the server's `dispatch`), an action link keeps that
+    // address: url_action() writes /interview?i=<package file>&action=..., which would put the
+    // package's name in the address bar and the history.
+    if (/^\/run\/[^\/]+\/$/.test(window.location.pathname)) {
+      var actions = document.querySelectorAll("a[href*='/interview?'][href*='action=']");
+      for (var k = 0; k < actions.length; k++) {
+        try {
+          var target = new URL(actions[k].href, window.location.href);
+          var action = target.searchParams.get("action");
+          if (action && target.searchParams.get("i") && target.origin === window.location.origin) {
+            actions[k].setAttribute("href", window.location.pathname + "?action=" + encodeURIComponent(action));
+          }
+        } catch (e) { /* leave the link as it is */ }
+      }
+    }
     var lang = (document.documentElement.lang || "en").slice(0, 2);
     var word = REQUIRED[lang] || REQUIRED.en;
     var marked = document.querySelectorAll("#daquestion .darequired > .da-form-label, #daquestion .darequired > legend");
