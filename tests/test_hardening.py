@@ -319,3 +319,74 @@ def test_real_libreoffice_is_gone_when_its_run_is_killed_mid_conversion(tmp_path
     run.wait(30)
     assert wait_until(lambda: processes_with(str(scratch)) == [], 15), "LibreOffice outlived the run"
     assert wait_until(lambda: list(scratch.iterdir()) == [], 10)
+
+
+# ---------------------------------------------------------------------------------------------
+# The CLI: every failure is a message
+
+
+def write_json(path: Path, data) -> Path:
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_batch_carries_on_past_an_unexpected_error_and_names_only_the_file(tmp_path, capsys, monkeypatch):
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    for name in ("client-1", "client-2", "client-3"):
+        write_json(cases / f"{name}.json", minimal_case())
+    from docassemble.traffickingrelief import cli
+
+    real = cli.assemble
+
+    def flaky(path, out, *args, **kwargs):
+        if Path(path).stem == "client-2":
+            raise TypeError(f"something about {SECRET}")
+        return real(path, out, *args, **kwargs)
+
+    monkeypatch.setattr(cli, "assemble", flaky)
+    assert main(["batch", str(cases), "--out", str(tmp_path / "out"), "--no-pdf"]) == 1
+    captured = capsys.readouterr()
+    assert "client-2.json: failed: unexpected error (TypeError); nothing was written for this case" in captured.err
+    assert "2 of 3 case file(s) assembled; not assembled: client-2.json" in captured.err
+    assert SECRET not in captured.err + captured.out and "Traceback" not in captured.err
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["client-1", "client-3"]
+
+
+@pytest.mark.parametrize("names", [("A1.json", "a1.json"), ("..json",), ("...json",), (".hidden.json",),
+                                   ("Cafe\u0301.json", "Caf\u00e9.json")])
+def test_batch_refuses_names_that_are_not_a_folder_of_their_own(tmp_path, capsys, names):
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    paths = [write_json(cases / name, minimal_case()) for name in names]
+    out = tmp_path / "out"
+    assert main(["batch", *map(str, paths), "--out", str(out), "--no-pdf"]) == 2
+    assert "nothing was assembled" in capsys.readouterr().err
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["cases"]
+
+
+def test_an_unexpected_error_is_one_line_naming_its_type_never_its_text(tmp_path, capsys, monkeypatch):
+    from docassemble.traffickingrelief import cli
+
+    def broken(*args, **kwargs):
+        raise RuntimeError(f"detail quoting {SECRET}")
+
+    monkeypatch.setattr(cli, "screen", broken)
+    assert main(["screen", str(write_json(tmp_path / "case.json", minimal_case()))]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unexpected error (RuntimeError)" in err and SECRET not in err
+
+
+def test_a_closed_pipe_ends_the_command_quietly():
+    proc = subprocess.Popen([sys.executable, "-m", "docassemble.traffickingrelief.cli", "schema"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # the reader is gone before the first line is written, like `... | true`
+    assert proc.wait(60) == 1  # the BrokenPipeError was met and handled
+    assert proc.stderr.read() == b""
+
+
+def test_no_pdf_does_not_blame_a_missing_libreoffice(tmp_path, capsys):
+    case = write_json(tmp_path / "case.json", minimal_case())
+    assert main(["assemble", str(case), "--out", str(tmp_path / "out"), "--no-pdf", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "PDF not requested: DOCX only." in out and "not installed" not in out

@@ -213,3 +213,20 @@ def test_support_module_does_not_import_docassemble():
 def test_no_client_data_in_file_names_or_logs(path):
     text = path.read_text(encoding="utf-8")
     assert "log(" not in text and "filename: ${" not in text
+
+
+def test_every_registered_family_has_its_interview_module():
+    """A family added to the registry gets the same screening and download pattern in the interview."""
+    from docassemble.traffickingrelief.interview_support import interview_families
+
+    [entry] = blocks(ENTRY)
+    for name in interview_families():
+        module = f"tr_{name}.yml"
+        assert module in entry["include"], f"family {name!r} has no {module} in the entry interview"
+        defined = set()
+        for block in blocks(INTERVIEWS / module):
+            defined.update(filter(None, [block.get("template"), block.get("continue button field"), block.get("field")]))
+            code = block.get("code") or ""
+            defined.update(re.findall(r"^\s*(\w+)\s*=", code, re.M))
+        for suffix in ("rows", "screening_done", "ready", "download_heading"):
+            assert f"{name}_{suffix}" in defined, f"{module} does not define {name}_{suffix}"

@@ -63,6 +63,7 @@ def test_where_no_statute_exists_the_data_says_so_and_drafts_nothing_from_it():
     ("TN", "record_relief.one_time_only", lambda v: v is True),
     ("CO", "record_relief.failed_defence_bars_relief", lambda v: v is True),
     ("KY", "record_relief.waiting_period", lambda v: v == {"days": 60, "from": "judgment"}),
+    ("SC", "record_relief.citation", lambda v: "16-3-2020(F)" in v),        # 2024 Act No. 213 added expungement
 ])
 def test_traps_from_the_research_memo(code, key, check):
     assert check(load_jurisdiction(code).value(key))

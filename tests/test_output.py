@@ -73,11 +73,24 @@ def test_user_edits_and_additions_survive_a_rerun_byte_for_byte(tmp_path):
     assert leftovers(tmp_path, out) == []
 
 
+def test_a_document_and_its_pdf_move_aside_together_when_the_user_edited_one(tmp_path):
+    out = tmp_path / "drafts"
+    names = ("motion.docx", "motion.pdf", "order.docx")
+    publish(out, writer("1", names))
+    (out / "motion.docx").write_text("edited by the attorney", encoding="utf-8")
+    result = publish(out, writer("2", names))
+    assert result.kept == ("motion.docx",)
+    assert result.renamed == {"motion.docx": "motion.new.docx", "motion.pdf": "motion.new.pdf"}
+    assert (out / "motion.docx").read_text(encoding="utf-8") == "edited by the attorney"
+    assert (out / "motion.new.pdf").read_text(encoding="utf-8") == "motion.pdf version 2\n"
+    assert not (out / "motion.pdf").exists()  # the tool's own old PDF of the edited motion is replaced
+
+
 def test_a_foreign_folder_is_refused_and_left_alone(tmp_path):
     out = tmp_path / "photos"
     out.mkdir()
     (out / "family.jpg").write_bytes(b"not ours")
-    with pytest.raises(AssemblyError, match="not written by this tool"):
+    with pytest.raises(AssemblyError, match="not a drafts folder made by this tool"):
         publish(out, writer("1"))
     assert [p.name for p in out.iterdir()] == ["family.jpg"]
     assert leftovers(tmp_path, out) == []
@@ -88,7 +101,7 @@ def test_a_forged_or_broken_manifest_counts_as_foreign(tmp_path):
     out.mkdir()
     (out / MANIFEST).write_text("{not json", encoding="utf-8")
     (out / "a.txt").write_text("mine", encoding="utf-8")
-    with pytest.raises(AssemblyError, match="not written by this tool"):
+    with pytest.raises(AssemblyError, match="not a drafts folder made by this tool"):
         publish(out, writer("1"))
     assert (out / "a.txt").read_text(encoding="utf-8") == "mine"
 
@@ -248,3 +261,75 @@ def test_two_runs_on_one_folder_take_turns_and_a_third_that_cannot_wait_says_so(
     assert slow.wait(60) == 0 and waiting.wait(60) == 0
     assert set_version(out) == "second"
     assert leftovers(tmp_path, out) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# kill -9 of the real CLI mid-assembly, LibreOffice included when it is installed
+
+CLI_KILL_TRIALS = int(os.environ.get("TRAFFICKINGRELIEF_CLI_KILL_TRIALS", "3"))
+
+
+def complete_set(out: Path) -> dict[str, str]:
+    """The manifest of a complete set (every file it names present with its hash, the report's documents
+    all there), or fail."""
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
+    for rel, digest in manifest.items():
+        assert output._sha256(out / rel) == digest, rel
+    report = json.loads((out / "assembly-report.json").read_text(encoding="utf-8"))
+    assert report["documents"] and all((out / d["file"]).is_file() for d in report["documents"])
+    return manifest
+
+
+def processes_under(marker: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                pass
+    return found
+
+
+def test_kill_9_of_the_cli_mid_assembly_leaves_a_complete_set_no_temp_and_no_libreoffice(tmp_path):
+    import shutil as _shutil
+
+    from tests.conftest import minimal_case
+
+    pdf = ["--pdf"] if (_shutil.which("soffice") or _shutil.which("libreoffice")) else ["--no-pdf"]
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    cases = []
+    for n in (1, 2):
+        data = minimal_case(case_number=f"CP-00-CR-000000{n}-2018")
+        cases.append(tmp_path / f"case{n}.json")
+        cases[-1].write_text(json.dumps(data), encoding="utf-8")
+    out = tmp_path / "drafts"
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    cmd = [sys.executable, "-m", "docassemble.traffickingrelief.cli", "assemble", "--out", str(out), "--quiet", *pdf]
+    first = subprocess.run([*cmd, str(cases[0])], env=env, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    (out / "attorney-notes.txt").write_text("kept", encoding="utf-8")
+    rng = random.Random(50)
+    outcomes = {"previous": 0, "new": 0}
+    for trial in range(CLI_KILL_TRIALS):
+        before = complete_set(out)
+        started = time.monotonic()
+        child = subprocess.Popen([*cmd, str(cases[(trial + 1) % 2])], env=env,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        assert wait_for(lambda: leftovers(tmp_path, out) or child.poll() is not None, 60)
+        # Kill anywhere from rendering through LibreOffice to the exchange (a run takes ~2-10 s here).
+        time.sleep(rng.uniform(0, 6 if pdf == ["--pdf"] else 1.5))
+        if processes_under(str(scratch)):
+            outcomes["killed_during_libreoffice"] = outcomes.get("killed_during_libreoffice", 0) + 1
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        after = complete_set(out)
+        outcomes["previous" if after == before else "new"] += 1
+        assert (out / "attorney-notes.txt").read_text(encoding="utf-8") == "kept"
+        assert wait_for(lambda: leftovers(tmp_path, out) == [], 30), leftovers(tmp_path, out)
+        assert wait_for(lambda: processes_under(str(scratch)) == [], 30), "LibreOffice outlived the run"
+        assert wait_for(lambda: list(scratch.iterdir()) == [], 10), list(scratch.iterdir())
+        print(f"trial {trial + 1}: {'previous' if after == before else 'new'} set, {time.monotonic() - started:.1f} s")
+    print(f"CLI kill -9 trials ({pdf[0]}): {outcomes}")

@@ -102,3 +102,59 @@ def test_the_core_never_imports_docassemble_itself():
     code = ("import sys, docassemble.traffickingrelief as t, docassemble.traffickingrelief.cli; "
             "print(sorted(m for m in sys.modules if m.startswith('docassemble.') and 'traffickingrelief' not in m))")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+
+
+def test_an_attorneys_edits_and_added_scans_survive_a_rerun_and_the_report_lists_them(tmp_path):
+    out = tmp_path / "drafts"
+    first = assemble(case_of(minimal_case()), out, pdf=False, today=TODAY)
+    motion = next(p for p in first.documents if p.name.endswith("-motion.docx"))
+    edited = motion.read_bytes() + b"attorney's edit"  # any change to the bytes counts
+    motion.write_bytes(edited)
+    (out / "scans").mkdir()
+    (out / "scans" / "exhibit-a.pdf").write_bytes(b"%PDF- a scan the attorney added")
+    second = assemble(case_of(minimal_case()), out, pdf=False, today=TODAY)
+    rel = motion.relative_to(out).as_posix()
+    assert second.kept == (rel, "scans/exhibit-a.pdf")
+    assert motion.read_bytes() == edited
+    assert (out / "scans" / "exhibit-a.pdf").read_bytes() == b"%PDF- a scan the attorney added"
+    new_motion = motion.with_name(motion.stem + ".new.docx")
+    assert new_motion in second.documents and new_motion.is_file()
+    report = json.loads(second.report_json.read_text(encoding="utf-8"))
+    assert report["kept_files"] == [rel, "scans/exhibit-a.pdf"]
+    assert any("were kept" in w for w in report["warnings"])
+    assert "scans/exhibit-a.pdf" in second.report_markdown.read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["drafts"]
+
+
+def test_no_pdf_says_it_was_not_requested(tmp_path):
+    result = assemble(case_of(minimal_case()), tmp_path / "drafts", pdf=False, today=TODAY)
+    assert result.report["pdf"] == "PDF not requested: DOCX only."
+    assert not any("LibreOffice" in w for w in result.report["warnings"])
+
+
+def test_a_document_libreoffice_could_not_convert_is_named_and_its_docx_kept(tmp_path, monkeypatch):
+    def partial(docx_files, out_dir, binary, timeout=0):
+        for f in docx_files[1:]:
+            (out_dir / (f.stem + ".pdf")).write_bytes(_tiny_pdf())
+        raise rendering.PdfConversionError("no PDF", [docx_files[0].name])
+
+    monkeypatch.setattr("docassemble.traffickingrelief.assembly.convert_to_pdf", partial)
+    monkeypatch.setattr("docassemble.traffickingrelief.assembly.libreoffice_binary", lambda: "soffice")
+    result = assemble(case_of(minimal_case()), tmp_path / "drafts", today=TODAY)
+    docx = [p for p in result.documents if p.suffix == ".docx"]
+    pdfs = [p for p in result.documents if p.suffix == ".pdf"]
+    assert len(pdfs) == len(docx) - 1 and all(p.is_file() for p in docx)
+    assert result.report["pdf"].startswith("PDF not produced for 1 of ")
+    assert result.report["pdf"] in result.report["warnings"]
+
+
+def _tiny_pdf() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(72, 72)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

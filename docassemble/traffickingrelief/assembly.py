@@ -1,15 +1,13 @@
 """The assembly core: case file in, a folder of drafts and an assembly report out.
 
-Every front door (CLI, docassemble interview, Python callers) ends here. Output is atomic: all
-files are written into a temporary folder beside the destination, which replaces the destination
-only once everything succeeded; a failure leaves the destination as it was and no temp behind.
+Every front door (CLI, docassemble interview, Python callers) ends here. Output goes through
+``output.Publication``: all or nothing, one run at a time per folder, and files the user changed or
+added in a previous set are kept (the report lists them). See output.py for the full guarantee.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -19,8 +17,9 @@ from .eligibility import Eligibility
 from .errors import AssemblyError, ReviewGateError
 from .facts import CaseFile, load_case
 from .family import DraftFamily, select
-from .rendering import convert_to_pdf, libreoffice_binary, render_docx, scrub_pdf_metadata
-from .report import REPORT_JSON, REPORT_MD, build_report, is_previous_output, render_markdown
+from .output import Publication
+from .rendering import PdfConversionError, convert_to_pdf, libreoffice_binary, render_docx, scrub_pdf_metadata
+from .report import REPORT_JSON, REPORT_MD, build_report, render_markdown
 from .screening import screen
 
 Progress = Callable[[int, int, str], None]
@@ -48,6 +47,7 @@ class AssemblyResult:
     report_json: Path
     report: dict
     screening: tuple[Eligibility, ...]
+    kept: tuple[str, ...] = ()        # the user's files from the previous set, kept untouched
 
 
 def assemble(case: CaseFile | str | Path, out_dir: str | Path, families: Iterable[str] | None = None, *,
@@ -64,8 +64,6 @@ def assemble(case: CaseFile | str | Path, out_dir: str | Path, families: Iterabl
     chosen = select(tuple(families) if families is not None else None)
     today = today or dt.date.today()
     out_dir = Path(out_dir).resolve()
-    if out_dir.exists() and not is_previous_output(out_dir):
-        raise AssemblyError(f"{out_dir} exists and is not a drafts folder made by this tool; choose another --out")
 
     results = screen(case, today, [f.name for f in chosen])
     with accepting(review.accepted_law if review else ()):
@@ -83,20 +81,28 @@ def assemble(case: CaseFile | str | Path, out_dir: str | Path, families: Iterabl
     if pdf is True and binary is None:
         raise AssemblyError("PDF output was requested but LibreOffice (soffice) is not installed")
 
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".traffickingrelief-", dir=out_dir.parent))
-    try:
-        written = _write(drafts, work, progress)
-        pdf_note = _pdfs(written, binary, work, progress)
-        report = build_report(case, results, drafts, written, chosen, review, today, pdf_note)
-        (work / REPORT_JSON).write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
-        (work / REPORT_MD).write_text(render_markdown(report), encoding="utf-8")
-        _swap_into_place(work, out_dir)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
+    with Publication(out_dir) as pub:
+        try:
+            written = _write(drafts, pub.work, progress)
+            pdf_note = _pdfs(written, binary, pub.work, progress, requested=pdf)
+            renamed = pub.make_room()
+            written = [(d, pub.work / renamed.get(p.relative_to(pub.work).as_posix(), p.relative_to(pub.work).as_posix()))
+                       for d, p in written]
+            report = build_report(case, results, drafts, written, chosen, review, today, pdf_note)
+            if pub.kept:
+                report["kept_files"] = list(pub.kept)
+                report["warnings"].append(f"{len(pub.kept)} file(s) changed or added since the last run were kept "
+                                          "as they are: " + ", ".join(pub.kept) + "."
+                                          + (" The new versions of those drafts are named *.new.*." if renamed else ""))
+            (pub.work / REPORT_JSON).write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+            (pub.work / REPORT_MD).write_text(render_markdown(report), encoding="utf-8")
+        except OSError as exc:  # disk full, permissions: the previous set stays as it was
+            raise AssemblyError(f"the drafts could not be written ({exc.strerror or type(exc).__name__}); "
+                                "nothing was changed") from None
+        published = pub.commit()
     documents = tuple(out_dir / p for p in (d["file"] for d in report["documents"]))
-    return AssemblyResult(out_dir, documents, out_dir / REPORT_MD, out_dir / REPORT_JSON, report, tuple(results))
+    return AssemblyResult(out_dir, documents, out_dir / REPORT_MD, out_dir / REPORT_JSON, report, tuple(results),
+                          published.kept)
 
 
 def _build_drafts(case: CaseFile, results: list[Eligibility], families: tuple[DraftFamily, ...],
@@ -119,9 +125,12 @@ def _write(drafts: list[Draft], work: Path, progress: Progress | None) -> list[t
     return written
 
 
-def _pdfs(written: list[tuple[Draft, Path]], binary: str | None, work: Path, progress: Progress | None) -> str:
+def _pdfs(written: list[tuple[Draft, Path]], binary: str | None, work: Path, progress: Progress | None,
+          requested: bool | None = None) -> str:
     if not written:
         return "No documents were produced, so no PDF was made."
+    if requested is False:
+        return "PDF not requested: DOCX only."
     if binary is None:
         return "PDF not produced: LibreOffice is not installed (DOCX only)."
     if progress:
@@ -129,23 +138,23 @@ def _pdfs(written: list[tuple[Draft, Path]], binary: str | None, work: Path, pro
     by_folder: dict[Path, list[tuple[Draft, Path]]] = {}
     for draft, path in written:
         by_folder.setdefault(path.parent, []).append((draft, path))
+    missing: list[str] = []
     for folder, items in by_folder.items():
-        pdfs = convert_to_pdf([p for _, p in items], folder, binary)
-        for (draft, _), pdf_path in zip(items, pdfs):
-            scrub_pdf_metadata(pdf_path, draft.title)
+        try:
+            convert_to_pdf([p for _, p in items], folder, binary)
+        except PdfConversionError as exc:  # keep every DOCX; name the documents that got no PDF
+            missing += exc.missing
+        for draft, docx in items:
+            pdf_path = docx.with_suffix(".pdf")
+            if docx.name in missing:
+                pdf_path.unlink(missing_ok=True)
+                continue
+            try:
+                scrub_pdf_metadata(pdf_path, draft.title)
+            except PdfConversionError as exc:
+                pdf_path.unlink(missing_ok=True)
+                missing += exc.missing
+    if missing:
+        return (f"PDF not produced for {len(missing)} of {len(written)} document(s): {', '.join(missing)} "
+                "(their DOCX are complete; convert them by hand or run again).")
     return "A PDF was written beside each DOCX (LibreOffice headless)."
-
-
-def _swap_into_place(work: Path, out_dir: Path) -> None:
-    """Replace ``out_dir`` with ``work`` using renames, so readers never see a half-written set."""
-    if not out_dir.exists():
-        work.rename(out_dir)
-        return
-    old = out_dir.with_name(f".{out_dir.name}.old-{work.name}")
-    out_dir.rename(old)
-    try:
-        work.rename(out_dir)
-    except BaseException:
-        old.rename(out_dir)
-        raise
-    shutil.rmtree(old, ignore_errors=True)

@@ -1,13 +1,16 @@
 """The ``traffickingrelief`` command: demo, assemble, batch, screen, jurisdictions, schema.
 
 Exit status: 0 done; 1 the work failed (nothing was written); 2 bad input or usage (every problem
-is listed by field). Messages name fields and files, never the client's own words.
+is listed by field); 130 interrupted. Messages name fields and files, never the client's own words,
+and no traceback ever reaches the user: an unexpected error is one line naming its type.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import unicodedata
 from pathlib import Path
 
 from . import __version__
@@ -155,27 +158,58 @@ def _case_files(paths: list[str]) -> list[Path]:
     return found
 
 
+def _batch_folder_problems(files: list[Path]) -> list[str]:
+    """Each case file's drafts folder is OUT/<file name without suffix>. Refuse names that would not be
+    a folder of their own: ``..yml`` would write into OUT itself, ``...yml`` beside it, a leading dot
+    hides the folder, and names that differ only in case or Unicode form share a folder on macOS
+    and Windows disks."""
+    problems, seen = [], {}
+    for path in files:
+        stem = path.stem
+        if not stem.strip(". ") or stem.startswith(".") or any(c in stem for c in '/\\'):
+            problems.append(f"{path.name}: this name cannot be a drafts folder (rename the case file, e.g. client-0042.yml)")
+            continue
+        key = unicodedata.normalize("NFC", stem).casefold()
+        if key in seen:
+            problems.append(f"{seen[key].name} and {path.name}: would share one drafts folder "
+                            "(names that differ only in case are the same folder on many disks); rename one")
+        seen.setdefault(key, path)
+    return problems
+
+
 def _cmd_batch(args) -> int:
     files = _case_files(args.cases)
     if not files:
         print("traffickingrelief: no case files found", file=sys.stderr)
         return BAD_INPUT
-    stems = [f.stem for f in files]
-    if len(set(stems)) != len(stems):
-        print("traffickingrelief: two case files share a name; each needs its own output folder", file=sys.stderr)
+    problems = _batch_folder_problems(files)
+    if problems:
+        print("traffickingrelief: nothing was assembled:\n" + "\n".join(f"  {p}" for p in problems), file=sys.stderr)
         return BAD_INPUT
-    worst, out = OK, Path(args.out)
+    worst, out, failed = OK, Path(args.out), []
+    families = _families(args.families)
     for i, path in enumerate(files, 1):
         try:
-            result = assemble(path, out / path.stem, _families(args.families), pdf=args.pdf)
+            result = assemble(path, out / path.stem, families, pdf=args.pdf)
             counts = len(result.report["missing_facts"]) + len(result.report["unknown_law"])
-            print(f"[{i}/{len(files)}] {path.name}: {len(result.documents)} files, {counts} placeholder(s) -> {result.out_dir}")
+            kept = f", {len(result.kept)} of your file(s) kept" if result.kept else ""
+            print(f"[{i}/{len(files)}] {path.name}: {len(result.documents)} files, {counts} placeholder(s){kept} "
+                  f"-> {result.out_dir}")
+        except BrokenPipeError:
+            raise
         except (CaseFileError, UnknownJurisdictionError) as exc:
-            worst = BAD_INPUT
+            worst, failed = BAD_INPUT, failed + [path.name]
             print(f"[{i}/{len(files)}] {path.name}: not assembled: {exc}", file=sys.stderr)
         except TraffickingReliefError as exc:
-            worst = FAILED if worst == OK else worst
+            worst, failed = (FAILED if worst == OK else worst), failed + [path.name]
             print(f"[{i}/{len(files)}] {path.name}: failed: {exc}", file=sys.stderr)
+        except Exception as exc:  # one case's unexpected error must not end a clinic day
+            worst, failed = (FAILED if worst == OK else worst), failed + [path.name]
+            print(f"[{i}/{len(files)}] {path.name}: failed: unexpected error ({type(exc).__name__}); "
+                  "nothing was written for this case", file=sys.stderr)
+    done = len(files) - len(failed)
+    print(f"{done} of {len(files)} case file(s) assembled" + (f"; not assembled: {', '.join(failed)}" if failed else "."),
+          file=sys.stderr if failed else sys.stdout)
     return worst
 
 
@@ -232,6 +266,22 @@ def _cmd_jurisdictions(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush does not complain either
+        return FAILED
+    except KeyboardInterrupt:
+        print("\ntraffickingrelief: interrupted; nothing was written by the unfinished run", file=sys.stderr)
+        return 130
+    except Exception as exc:  # last resort: one line, the error's type only (its text may quote a case file)
+        print(f"traffickingrelief: unexpected error ({type(exc).__name__}); nothing was written. "
+              "Please report it with the command you ran (not the case file).", file=sys.stderr)
+        return FAILED
+
+
+def _dispatch(args) -> int:
     try:
         if args.command == "demo":
             return _run_assembly(EXAMPLE_CASE, args, None)

@@ -39,7 +39,7 @@ __all__ = [
     "prefill_from_case_file", "apply_prefill", "screening_rows", "any_draftable", "assemble_into",
     "record_summary", "display_date", "state_choices", "write_export_file", "EXPORT_FILENAME", "MAX_UPLOAD_BYTES",
     "OFFENCE_CATEGORIES", "use_spanish_interface_words", "us_english", "reask_variable", "download_rows",
-    "cases_without_papers", "valid_age", "erase_stored_files", "jurisdiction_code", "states_picked", "blocking_items", "report_html", "report_docx", "ZIP_NAME",
+    "cases_without_papers", "valid_age", "interview_families", "erase_stored_files", "jurisdiction_code", "states_picked", "blocking_items", "report_html", "report_docx", "ZIP_NAME",
 ]
 
 EXPORT_FILENAME = "case-file.json"
@@ -783,7 +783,15 @@ def _verdict(status: str, missing: list, consent: bool) -> str:
     return "barred"
 
 
-def screening_rows(data: Mapping, today: dt.date | None = None, records: Any = None) -> list[dict]:
+def interview_families() -> list[str]:
+    """The draft families the interview runs, in the registry's order (each has its tr_<name>.yml)."""
+    from .family import family_names
+
+    return list(family_names())
+
+
+def screening_rows(data: Mapping, today: dt.date | None = None, records: Any = None,
+                   family: str = "record_relief") -> list[dict]:
     """One row per conviction or arrest: a verdict code, what is missing, and the law behind it.
 
     Screening comes before the preparer's details are asked; it does not read them, so a missing
@@ -796,7 +804,7 @@ def screening_rows(data: Mapping, today: dt.date | None = None, records: Any = N
     case = parse_case(data)
     position = {rid: n for n, rid in enumerate(_records_in_order(records)[2])} if records is not None else {}
     rows = []
-    for result in screen(case, today, ["record_relief"]):
+    for result in screen(case, today, [family]):
         record = result.subject.item
         remedy = result.jurisdiction.fact("record_relief.remedy_name")
         consent = any(f.kind == CONSENT for f in result.findings)

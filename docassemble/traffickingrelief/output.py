@@ -95,8 +95,8 @@ class Publication:
             self._lock()
             sweep(self.out_dir)
             self.kept, self._empty_dirs, self._mode = _inspect(self.out_dir)
+            self._guard = _start_guard(self.out_dir)  # before the temp folder exists, so no death leaves one
             self.work = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}{_NEW}", dir=self.out_dir.parent))
-            self._guard = _start_guard(self.out_dir)
         except OSError as exc:
             self._release()
             raise AssemblyError(f"cannot write to {self.out_dir} ({exc.strerror or type(exc).__name__})") from None
@@ -158,21 +158,26 @@ class Publication:
     # -- committing ------------------------------------------------------------------------------
 
     def make_room(self) -> dict[str, str]:
-        """Move each new-set file whose name a kept user file holds to ``<name>.new<suffix>``.
+        """Move each new-set file whose name a kept user file holds to ``<stem>.new<suffix>``, together
+        with its siblings of the same stem (a DOCX and its PDF stay a pair: ``x.new.docx``, ``x.new.pdf``).
 
         Returns {intended: actual} (relative paths), so a report written afterwards names the real files.
         """
         if self._renamed is None:
             self._renamed = {}
-            taken = set(self.kept) | set(_files(self.work))
+            new_files = set(_files(self.work))
+            taken = set(self.kept) | new_files
             for rel in self.kept:
-                src = self.work / rel
-                if src.is_file() and not src.is_symlink():
-                    target = _free_name(rel, taken)
-                    (self.work / target).parent.mkdir(parents=True, exist_ok=True)
-                    src.rename(self.work / target)
-                    taken.add(target)
-                    self._renamed[rel] = target
+                if rel not in new_files or rel in self._renamed:
+                    continue
+                path = Path(rel)
+                group = sorted(f for f in new_files if Path(f).parent == path.parent and Path(f).stem == path.stem
+                               and f not in self._renamed)
+                target = {f: _free_name(f, taken, group) for f in group}
+                for src, dst in target.items():
+                    (self.work / src).rename(self.work / dst)
+                    taken.add(dst)
+                    self._renamed[src] = dst
         return dict(self._renamed)
 
     def commit(self) -> PublishResult:
@@ -214,7 +219,7 @@ def _inspect(out: Path) -> tuple[tuple[str, ...], tuple[str, ...], int | None]:
         return (), (), mode
     manifest = _read_manifest(out)
     if manifest is None:
-        raise AssemblyError(f"{out} is not empty and was not written by this tool (it has no "
+        raise AssemblyError(f"{out} exists and is not a drafts folder made by this tool (it is not empty and has no "
                             f"{MANIFEST}); choose another --out or move its contents")
     kept = [rel for rel in _files(out) if rel != MANIFEST
             and ((out / rel).is_symlink() or manifest.get(rel) != _sha256(out / rel))]
@@ -251,12 +256,15 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _free_name(rel: str, taken: set[str]) -> str:
-    path = Path(rel)
+def _free_name(rel: str, taken: set[str], group: list[str]) -> str:
+    """``<stem>.new<suffix>`` (then ``.new-2``...), the first number free for every file of ``group``."""
+    def name(f: str, n: int) -> str:
+        p = Path(f)
+        return p.with_name(f"{p.stem}.new{'' if n == 1 else f'-{n}'}{p.suffix}").as_posix()
+
     for n in range(1, 10_000):
-        candidate = path.with_name(f"{path.stem}.new{'' if n == 1 else f'-{n}'}{path.suffix}").as_posix()
-        if candidate not in taken:
-            return candidate
+        if all(name(f, n) not in taken for f in group):
+            return name(rel, n)
     raise AssemblyError("too many kept versions of one file")
 
 
@@ -320,7 +328,11 @@ def _swap(work: Path, out: Path) -> None:
     elif not _exchange(work, out):
         old = out.with_name(f".{out.name}{_OLD}{work.name.rsplit('-', 1)[-1]}")
         out.rename(old)   # a crash here leaves OUT missing: sweep() renames `old` back
-        work.rename(out)
+        try:
+            work.rename(out)
+        except BaseException:
+            old.rename(out)
+            raise
         old.rename(work)
     _fsync_path(out.parent, directory=True)
 

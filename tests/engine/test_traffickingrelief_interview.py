@@ -241,7 +241,11 @@ def test_start_from_the_bundled_example_case_file(tmp_path):
     exported = case_data(run)
     assert parse_case(copy.deepcopy(exported)) == parse_case(copy.deepcopy(example))
     statuses = {r["record_id"]: r["status"] for r in screening(run)}
-    assert statuses == {"c1": "eligible", "c2": "needs_review", "c3": "not_eligible"}
+    # the interview shows what the core's screening says of the same case file (the data may change)
+    from docassemble.traffickingrelief.screening import screen
+
+    core = {r.subject.id: r.status for r in screen(parse_case(copy.deepcopy(example)), families=["record_relief"])}
+    assert statuses == core and statuses["c1"] == "eligible" and statuses["c3"] == "not_eligible"
     files = drafts(run)
     pa = docx_text(files["PA-1-motion.docx"])
     assert "CP-51-CR-0000001-2019" in pa and "18 Pa.C.S. § 3019" in pa

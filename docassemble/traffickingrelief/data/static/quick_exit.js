@@ -7,7 +7,8 @@
  * Listeners sit on the document, so they keep working when docassemble swaps screens by AJAX.
  *
  * Also, on every screen: links styled as buttons that act as buttons get role="button" and answer
- * the Space key; a required field says "(required)" in words, not only with a red asterisk.
+ * the Space key; a required field says "(required)" in words, not only with a red asterisk; and
+ * docassemble's required choice groups get valid ARIA (see improveScreen).
  */
 (function () {
   "use strict";
@@ -54,6 +55,32 @@
       var href = links[i].getAttribute("href") || "";
       if (links[i].hasAttribute("download") || /\/uploadedfile|\/storedfile|\/tempfile/.test(href)) { continue; }
       links[i].setAttribute("role", "button");
+    }
+    // docassemble marks a required group of choices with aria-required on role="group", which ARIA
+    // does not allow (axe: aria-allowed-attr). A group of radio buttons is a radiogroup, where it is
+    // allowed; elsewhere the words "(required)" below carry it.
+    var groups = document.querySelectorAll("#daquestion [role=group][aria-required]");
+    for (var g = 0; g < groups.length; g++) {
+      if (groups[g].querySelector("input[type=radio]") && !groups[g].querySelector("input[type=checkbox]")) {
+        groups[g].setAttribute("role", "radiogroup");
+      } else {
+        groups[g].removeAttribute("aria-required");
+      }
+    }
+    // Under a neutral short address (/run/<name>/, the server's `dispatch`), an action link keeps that
+    // address: url_action() writes /interview?i=<package file>&action=..., which would put the
+    // package's name in the address bar and the history.
+    if (/^\/run\/[^\/]+\/$/.test(window.location.pathname)) {
+      var actions = document.querySelectorAll("a[href*='/interview?'][href*='action=']");
+      for (var k = 0; k < actions.length; k++) {
+        try {
+          var target = new URL(actions[k].href, window.location.href);
+          var action = target.searchParams.get("action");
+          if (action && target.searchParams.get("i") && target.origin === window.location.origin) {
+            actions[k].setAttribute("href", window.location.pathname + "?action=" + encodeURIComponent(action));
+          }
+        } catch (e) { /* leave the link as it is */ }
+      }
     }
     var lang = (document.documentElement.lang || "en").slice(0, 2);
     var word = REQUIRED[lang] || REQUIRED.en;
