@@ -9,7 +9,9 @@ running server (`bash server/start`) and prints figures only:
 - the document-generation step (the review screen's "Make the papers" to the download screen)
   reported separately, with PDF and, when the interview offers a way to turn PDF off, without.
 
-    .venv-da/bin/python tools/latency.py [--runs 3] [--path ny|pa|es] [--url http://127.0.0.1:8089]
+    .venv-da/bin/python tools/latency.py [--runs 3] [--path ny|ny2|pa|es] [--url http://127.0.0.1:8089]
+
+(ny2: the same attorney adds a second case, for the screen count of a two-case attorney path.)
 
 Needs Playwright and Debian's Chromium (both set up by server/start); never `playwright install`.
 """
@@ -32,7 +34,13 @@ from paths import DOWNLOAD_ID, ES_CASE, NY_CASE, PA_CASE, REVIEW_ID, walk  # noq
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-PATHS = {"ny": (NY_CASE, None), "pa": (PA_CASE, None), "es": (ES_CASE, "es")}
+PATHS = {"ny": (NY_CASE, None), "pa": (PA_CASE, None), "es": (ES_CASE, "es"), "ny2": (NY_CASE, None)}
+TWO_CASES = {"ny2"}  # the attorney adds a second case: the screen count for a two-case attorney path
+
+
+def _two_cases() -> dict:
+    answers = iter(["True", "False"])
+    return {"records_another": lambda it: it.click(next(answers))}
 
 
 def no_pdf_option() -> str | None:
@@ -44,20 +52,21 @@ def no_pdf_option() -> str | None:
     return None
 
 
-def one_run(browser, url: str, case, lang: str | None, extra: dict) -> tuple[list[float], float, float]:
+def one_run(browser, url: str, case, lang: str | None, extra: dict,
+            overrides: dict | None = None) -> tuple[list[float], float, float, int]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     page = context.new_page()
     page.set_default_timeout(60_000)
     try:
         it = Interview(page, url)
         it.start(lang=lang, **extra)
-        walk(it, case)
+        walk(it, case, **(overrides or {}))
         it.expect_question(DOWNLOAD_ID)
         first = it.steps[0].seconds
         generation = [s.seconds for s in it.steps if s.from_id == REVIEW_ID and s.to_id == DOWNLOAD_ID]
         assert len(generation) == 1, f"expected one generation step, got {generation}"
         pages = [s.seconds for s in it.steps[1:] if not (s.from_id == REVIEW_ID and s.to_id == DOWNLOAD_ID)]
-        return pages, generation[0], first
+        return pages, generation[0], first, len(it.visited)
     finally:
         context.close()
 
@@ -87,18 +96,21 @@ def main(argv: list[str] | None = None) -> int:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
             for _ in range(args.runs):
-                p, g, f = one_run(browser, args.url, case, lang, {})
+                p, g, f, screens = one_run(browser, args.url, case, lang, {},
+                                           _two_cases() if args.path in TWO_CASES else None)
                 pages += p
                 gen_pdf.append(g)
                 firsts.append(f)
                 if pdf_arg:
-                    _, g, _ = one_run(browser, args.url, case, lang, {pdf_arg: "0"})
+                    _, g, _, _ = one_run(browser, args.url, case, lang, {pdf_arg: "0"},
+                                         _two_cases() if args.path in TWO_CASES else None)
                     gen_nopdf.append(g)
         finally:
             browser.close()
 
     print(f"server {args.url}, path {args.path} ({case.state}{', ' + lang if lang else ''}), {args.runs} runs, "
           f"{len(pages) // max(args.runs, 1)} page-to-page transitions each, {time.perf_counter() - t0:.1f} s")
+    print(f"screens from the first to the download screen: {screens}")
     print(f"page-to-page latency (generation step excluded): {fmt(pages)}")
     print(f"first page load (new session): {fmt(firsts)}")
     print(f"document generation, DOCX + PDF ({REVIEW_ID} -> {DOWNLOAD_ID}): {fmt(gen_pdf)}")
