@@ -267,9 +267,9 @@ def test_interrupting_or_killing_the_run_ends_libreoffice_and_removes_its_profil
         """)], env={**os.environ, "FAKE_SOFFICE_MODE": "hang"}, stderr=subprocess.PIPE)
     assert wait_until(lambda: len(processes_with(marker)) == 1, 30), "the fake LibreOffice never started"
     run.send_signal(how)
-    run.wait(30)
-    assert wait_until(lambda: processes_with(marker) == [], 10), "LibreOffice outlived the run"
-    assert wait_until(lambda: list(scratch.iterdir()) == [], 10)
+    run.wait(120)  # generous: on a loaded CI machine the clean-up itself can wait for a CPU
+    assert wait_until(lambda: processes_with(marker) == [], 60), "LibreOffice outlived the run"
+    assert wait_until(lambda: list(scratch.iterdir()) == [], 30)
 
 
 def wait_until(condition, seconds: float) -> bool:
