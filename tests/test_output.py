@@ -239,7 +239,7 @@ def kill_trials(tmp_path: Path, trials: int) -> dict:
         assert after in (before, f"v{trial}")
         outcomes["previous" if after == before else "new"] += 1
         assert (out / "attorney-notes.txt").read_text(encoding="utf-8") == "kept through every kill"
-        assert wait_for(lambda: leftovers(tmp_path, out) == []), leftovers(tmp_path, out)
+        assert wait_for(lambda: leftovers(tmp_path, out) == [], 30), leftovers(tmp_path, out)
     return outcomes
 
 

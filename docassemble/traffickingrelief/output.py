@@ -91,11 +91,11 @@ class Publication:
 
     def __enter__(self) -> "Publication":
         try:
+            self._guard = _start_guard(self.out_dir)  # first: from here on, a death at any point is cleaned up
             self.out_dir.parent.mkdir(parents=True, exist_ok=True)
             self._lock()
             sweep(self.out_dir)
             self.kept, self._empty_dirs, self._mode = _inspect(self.out_dir)
-            self._guard = _start_guard(self.out_dir)  # before the temp folder exists, so no death leaves one
             self.work = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}{_NEW}", dir=self.out_dir.parent))
         except OSError as exc:
             self._release()
@@ -144,9 +144,8 @@ class Publication:
             os.close(fd)  # the previous holder removed this file as we waited: lock the current one
 
     def _release(self) -> None:
-        if self._guard is not None:
-            _stop_guard(self._guard)
-            self._guard = None
+        """Remove and release the lock, then dismiss the guard (in that order, so a death between the
+        two still has a guard to clean up after it)."""
         if self._lock_fd is not None:
             try:
                 os.unlink(self._lock_path)  # while still holding it, so no one can lock a file about to vanish
@@ -154,6 +153,9 @@ class Publication:
                 pass
             os.close(self._lock_fd)
             self._lock_fd = None
+        if self._guard is not None:
+            _stop_guard(self._guard)
+            self._guard = None
 
     # -- committing ------------------------------------------------------------------------------
 
