@@ -251,8 +251,8 @@ def test_kill_9_mid_publish_leaves_a_complete_set_and_no_temp_folder(tmp_path):
 
 def test_two_runs_on_one_folder_take_turns_and_a_third_that_cannot_wait_says_so(tmp_path):
     out = tmp_path / "drafts"
-    slow = run_child(out, "slow", 0.05)         # holds the lock for about 2 s
-    time.sleep(0.5)
+    slow = run_child(out, "slow", 0.15)         # holds the lock for about 6 s
+    assert wait_for(lambda: leftovers(tmp_path, out) != [], 60)  # it holds the lock and is building
     waiting = run_child(out, "second", 0)        # waits for the lock, then publishes
     impatient = run_child(out, "third", 0, "0.2")
     assert impatient.wait(30) == 1
