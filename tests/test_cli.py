@@ -130,3 +130,15 @@ def test_batch_assembles_each_case_and_keeps_going_past_a_bad_one(tmp_path):
     assert not (tmp_path / "out" / "client-003").exists()
     again = run("batch", str(cases / "client-001.json"), "--out", str(tmp_path / "out"), "--no-pdf")
     assert again.returncode == 0  # repeatable: a second run replaces the set it made
+
+
+def test_data_audit_prints_tiers_and_fails_only_on_enforced_checks():
+    proc = run("data-audit", "--json")
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    report = json.loads(proc.stdout)
+    assert report["summary"]["failing"] == 0
+    assert set(report["summary"]["known_facts_by_tier"]) == {"official", "copy", "secondary", "none"}
+    pa = next(j for j in report["jurisdictions"] if j["code"] == "PA")
+    assert not any(f["key"].startswith("record_relief.") for f in pa["unused_facts"])  # the family reads its section
+    text = run("data-audit").stdout
+    assert "Known facts by tier" in text and "52 jurisdictions" in text

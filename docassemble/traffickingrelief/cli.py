@@ -1,4 +1,4 @@
-"""The ``traffickingrelief`` command: demo, assemble, batch, screen, jurisdictions, schema.
+"""The ``traffickingrelief`` command: demo, assemble, batch, screen, jurisdictions, data-audit, schema.
 
 Exit status: 0 done; 1 the work failed (nothing was written); 2 bad input or usage (every problem
 is listed by field); 130 interrupted. Messages name fields and files, never the client's own words,
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import __version__
 from .assembly import Review, assemble
+from .audit import audit, render_audit_text
 from .eligibility import STATUS_LABELS
 from .errors import CaseFileError, TraffickingReliefError, UnknownJurisdictionError
 from .facts import case_file_schema, load_case
@@ -91,6 +92,12 @@ def _parser() -> argparse.ArgumentParser:
                          description="Coverage of the jurisdiction data for each draft family: remedy, citation, "
                                      "verification counts.")
     jur.add_argument("--json", action="store_true", help="print JSON")
+
+    aud = sub.add_parser("data-audit", help="audit the law data: tiers, stale texts, sources, notes in values",
+                         description="Audit the jurisdiction data: facts by verification tier, stale copies, sources that "
+                                     "do not belong to their jurisdiction, notes inside values, facts no draft family "
+                                     "reads. Exit status 1 when a check that CI enforces fails.")
+    aud.add_argument("--json", action="store_true", help="print JSON")
 
     sub.add_parser("schema", help="print the case file JSON Schema",
                    description="Print the JSON Schema that case files are validated against.")
@@ -264,6 +271,13 @@ def _cmd_jurisdictions(args) -> int:
     return OK
 
 
+def _cmd_data_audit(args) -> int:
+    used = set().union(*(f.law_keys() for f in registered_families()))
+    report = audit(load_all(), used)
+    print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else render_audit_text(report), end="")
+    return FAILED if report["summary"]["failing"] else OK
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -300,6 +314,8 @@ def _dispatch(args) -> int:
             return _cmd_screen(args)
         if args.command == "jurisdictions":
             return _cmd_jurisdictions(args)
+        if args.command == "data-audit":
+            return _cmd_data_audit(args)
         if args.command == "schema":
             print(json.dumps(case_file_schema(), indent=2, ensure_ascii=False))
             return OK

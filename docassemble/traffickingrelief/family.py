@@ -22,7 +22,7 @@ from typing import ClassVar
 from .drafting import ClauseLibrary, Draft
 from .errors import AssemblyError
 from .facts import CaseFile
-from .jurisdictions import Jurisdiction
+from .jurisdictions import Jurisdiction, load_all
 from .eligibility import Eligibility
 from .resources import TEMPLATES_DIR
 
@@ -49,6 +49,14 @@ class DraftFamily:
     def warnings(self, case: CaseFile, results: list[Eligibility], drafts: list[Draft]) -> list[str]:
         """Family-specific lines for the report's warnings (default: none)."""
         return []
+
+    def law_keys(self) -> frozenset[str]:
+        """Jurisdiction-data keys this family reads (default: every key of its data section); the data
+        audit lists the facts no family reads."""
+        if not self.data_section:
+            return frozenset()
+        prefix = self.data_section + "."
+        return frozenset(k for j in load_all().values() for k in j.facts if k.startswith(prefix))
 
     def coverage(self, j: Jurisdiction) -> dict:
         """What the data says of this family's relief in ``j``. A data section follows one convention:
