@@ -129,7 +129,7 @@ SAFE_EXPRESSIONS = [
     r"tr_neutral_site", r"value\(family \+ '_download_heading'\)", r"draft_files\[index\]\.url_for\(attachment=True\)",
     r"\w+\.table", r"\w+\.add_action\(label=tr_add_\w+_label\.content\)",
     r"draft_files\[(row|tr_download)\['\w+'\](\['\w+'\])?\]\.url_for\((attachment=True)?\)",
-    r"url_action\('tr_\w+'(, variable=item\['variable'\])?\)", r"tr_retention_days", r"n",
+    r"url_action\('tr_\w+'(, variable=item\['variable'\])?\)", r"tr_retention_days", r"n", r"read_progress\(tr_progress_key\)",
 ]
 
 

@@ -348,3 +348,9 @@ def test_state_picker_takes_codes_or_names_once_each():
 
 def test_us_english_on_screen():
     assert s.us_english("The offence; Offences; a defence") == "The offense; Offenses; a defense"
+
+
+def test_assembly_reports_its_progress_up_to_100():
+    seen: list[int] = []
+    s.assemble_into(s.build_case_file(**fresh_answers()), FileList("draft_files"), pdf=False, progress=seen.append)
+    assert seen[0] == 5 and seen[-1] == 100 and seen == sorted(seen) and len(seen) >= 4, seen

@@ -39,7 +39,7 @@ __all__ = [
     "prefill_from_case_file", "apply_prefill", "screening_rows", "any_draftable", "assemble_into",
     "record_summary", "display_date", "state_choices", "write_export_file", "EXPORT_FILENAME", "MAX_UPLOAD_BYTES",
     "OFFENCE_CATEGORIES", "use_spanish_interface_words", "us_english", "reask_variable", "download_rows",
-    "cases_without_papers", "valid_age", "interview_families", "erase_stored_files", "jurisdiction_code", "states_picked", "blocking_items", "report_html", "report_docx", "ZIP_NAME",
+    "cases_without_papers", "valid_age", "progress_key", "progress_reporter", "read_progress", "interview_families", "erase_stored_files", "jurisdiction_code", "states_picked", "blocking_items", "report_html", "report_docx", "ZIP_NAME",
 ]
 
 EXPORT_FILENAME = "case-file.json"
@@ -784,10 +784,12 @@ def _verdict(status: str, missing: list, consent: bool) -> str:
 
 
 def interview_families() -> list[str]:
-    """The draft families the interview runs, in the registry's order (each has its tr_<name>.yml)."""
+    """The draft families the interview runs, in the registry's order: those with an interview module
+    (``tr_<name>.yml``). A family without one is still available to the CLI and the Python API."""
     from .family import family_names
+    from .resources import QUESTIONS_DIR
 
-    return list(family_names())
+    return [name for name in family_names() if (QUESTIONS_DIR / f"tr_{name}.yml").is_file()]
 
 
 def screening_rows(data: Mapping, today: dt.date | None = None, records: Any = None,
@@ -961,7 +963,11 @@ def assemble_into(data: Mapping, file_list: Any, *, families: Iterable[str] | No
     tick = progress or (lambda percent: None)
     try:
         tick(5)
-        result = assemble(case, work / "drafts", families, pdf=pdf, today=today)
+        def core_progress(done: int, total: int, what: str) -> None:
+            """The core's steps as percents: writing the DOCX 5..40, then LibreOffice's PDFs (the long part)."""
+            tick(45 if what == "converting to PDF" else 5 + (35 * done // total if total else 0))
+
+        result = assemble(case, work / "drafts", families, pdf=pdf, today=today, progress=core_progress)
         tick(80)
         report = result.report
         extra = work / "extra"
@@ -1077,6 +1083,33 @@ def erase_stored_files(*items: Any) -> int:
             continue
         count += 1
     return count
+
+
+def progress_key(session_id: Any) -> str:
+    """The Redis key where a background assembly reports its progress (the session id, no client data)."""
+    return f"traffickingrelief:assembly-progress:{session_id}"
+
+
+def progress_reporter(key: str):
+    """``progress(percent)`` for ``assemble_into`` in a background task: writes the percent to Redis."""
+    from docassemble.base.util import DARedis
+
+    redis = DARedis()
+
+    def report(percent: int) -> None:
+        redis.set(key, int(percent), ex=3600)
+    return report
+
+
+def read_progress(key: str) -> int:
+    """The last percent a background assembly reported (0 before it starts)."""
+    from docassemble.base.util import DARedis
+
+    value = DARedis().get(key)
+    try:
+        return max(0, min(100, int(value)))
+    except (TypeError, ValueError):
+        return 0
 
 
 def write_export_file(file_obj: Any, data: Mapping) -> Any:

@@ -110,9 +110,30 @@ def _plan(case: Case) -> dict[str, Any]:
     }
 
 
+WAITING_ID = "tr_waiting_screen"
+
+
 def _make_the_papers(it: Interview) -> None:
-    # The review screen's continue button ("Make the papers") runs the assembly: allow for LibreOffice.
+    # The review screen's continue button ("Make the papers") starts the assembly: with the server's
+    # Celery worker, a progress screen refreshes itself until the papers are ready.
     it.click(CONTINUE, timeout_ms=120_000)
+    wait_for_papers(it)
+
+
+def wait_for_papers(it: Interview, timeout_s: float = 120) -> list[int]:
+    """Stay on the progress screen while it refreshes itself; returns the percents it showed."""
+    import time
+
+    shown: list[int] = []
+    deadline = time.monotonic() + timeout_s
+    while it.question_id() == WAITING_ID:
+        bar = it.page.locator("#daquestion [role=progressbar]")
+        if bar.count():
+            shown.append(int(bar.first.get_attribute("aria-valuenow") or 0))
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the papers were not ready within {timeout_s:.0f} s (progress {shown})")
+        it._submit(lambda: None, "progress refresh", None, 30_000)
+    return shown
 
 
 def walk(it: Interview, case: Case, until: str = DOWNLOAD_ID, on_screen=None, **overrides: Any) -> list[str]:

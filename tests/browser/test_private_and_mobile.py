@@ -151,3 +151,25 @@ def test_a_rejected_upload_is_erased_from_the_server(server_url, page, tmp_path)
     dirs = stored_file_dirs(it.session_uid())
     assert dirs, "the upload was never stored"
     assert not [d for d in dirs if (d / "file").exists()], f"the rejected upload is still on disk: {dirs}"
+
+
+def test_the_papers_are_made_in_the_background_with_progress_shown(server_url, page):
+    """No page waits on LibreOffice: "Make the papers" answers at once with a progress screen that
+    refreshes itself while the server's Celery worker assembles, then the download screen comes."""
+    import time
+
+    from paths import WAITING_ID, wait_for_papers
+
+    it = Interview(page, server_url)
+    it.start()
+    walk(it, NY_CASE, until=REVIEW_ID)
+    t0 = time.perf_counter()
+    it.click(CONTINUE, expect=WAITING_ID)
+    answered = time.perf_counter() - t0
+    it.assert_text("Making your papers")
+    assert page.locator("#daquestion [role=progressbar]").count() == 1
+    shown = wait_for_papers(it)
+    it.expect_question(DOWNLOAD_ID)
+    assert shown and all(0 <= p <= 100 for p in shown) and shown == sorted(shown), shown
+    assert answered < 2.0, f"'Make the papers' took {answered:.1f} s to answer"
+    assert page.locator("a.tr-download-all").count() == 1
