@@ -165,6 +165,10 @@ class PendingCharge:
     offence_categories: tuple[str, ...] = ()
     next_court_date: dt.date | None = None
     trafficking_connection: str | None = None
+    arraignment_date: dt.date | None = None
+    offence_class: str | None = None
+    violent: bool | None = None
+    offence_date: dt.date | None = None
 
 
 @dataclass(frozen=True)
