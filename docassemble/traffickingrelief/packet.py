@@ -532,15 +532,15 @@ def _add_content(writer: PdfWriter, src: _Source) -> None:
         _add_image_page(writer, src.image)
         return
     for page in src.reader.pages:
-        added = writer.add_page(page)
-        _scrub_page(added)
+        _scrub_page(writer.add_page(page, excluded_keys=_PAGE_KEYS_DROPPED))
+
+
+# Left out when a page is copied (never copied at all, so no orphan object keeps them in the file).
+_PAGE_KEYS_DROPPED = ("/Metadata", "/PieceInfo", "/LastModified", "/Thumb")
 
 
 def _scrub_page(page) -> None:
-    """Drop what can name a person: the page's XMP metadata and piece info, and comment authors."""
-    for key in ("/Metadata", "/PieceInfo", "/LastModified"):
-        if key in page:
-            del page[key]
+    """Drop what can name a person from the copied page's comments: their authors and dates."""
     annots = page.get("/Annots")
     if annots is None:
         return
