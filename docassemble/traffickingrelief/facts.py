@@ -165,6 +165,10 @@ class PendingCharge:
     offence_categories: tuple[str, ...] = ()
     next_court_date: dt.date | None = None
     trafficking_connection: str | None = None
+    arraignment_date: dt.date | None = None
+    offence_class: str | None = None
+    violent: bool | None = None
+    offence_date: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -184,6 +188,7 @@ class LawEnforcementContact:
     report_number: str | None = None
     contact_date: dt.date | None = None
     cooperation: str | None = None
+    role: str | None = None
 
 
 @dataclass(frozen=True)
@@ -195,6 +200,8 @@ class WorkPeriod:
     pay_received: Decimal | None = None
     pay_received_per: str | None = None
     live_in: bool = False
+    state: str | None = None
+    days_per_week: int | None = None
 
 
 @dataclass(frozen=True)
@@ -202,12 +209,38 @@ class Expense:
     description: str
     amount: Decimal
     date: dt.date | None = None
+    category: str | None = None
+    receipt: str | None = None
+
+
+@dataclass(frozen=True)
+class GrossValue:
+    """The gross income or value to the trafficker of the client's labor (18 U.S.C. § 1593(b)(3))."""
+
+    amount: Decimal
+    basis: str | None = None
+    evidence: str | None = None
+
+
+@dataclass(frozen=True)
+class Prosecution:
+    """The criminal case against the trafficker, where a restitution request goes."""
+
+    jurisdiction: str | None = None
+    court: str | None = None
+    case_number: str | None = None
+    defendant: str | None = None
+    prosecutor_office: str | None = None
 
 
 @dataclass(frozen=True)
 class Losses:
     work_periods: tuple[WorkPeriod, ...] = ()
     expenses: tuple[Expense, ...] = ()
+    workweek_starts_on: str | None = None
+    gross_value_to_defendant: GrossValue | None = None
+    prosecution: Prosecution | None = None
+    crime_jurisdiction: str | None = None
 
 
 @dataclass(frozen=True)
@@ -608,7 +641,12 @@ def _build(d: dict, raw: dict, base_dir: Path | None) -> CaseFile:
         prior_relief=_tuple(PriorRelief, d.get("prior_relief")),
         law_enforcement_contacts=_tuple(LawEnforcementContact, d.get("law_enforcement_contacts")),
         losses=Losses(work_periods=_tuple(WorkPeriod, losses.get("work_periods")),
-                      expenses=_tuple(Expense, losses.get("expenses"))),
+                      expenses=_tuple(Expense, losses.get("expenses")),
+                      workweek_starts_on=losses.get("workweek_starts_on"),
+                      gross_value_to_defendant=(GrossValue(**losses["gross_value_to_defendant"])
+                                                if losses.get("gross_value_to_defendant") else None),
+                      prosecution=Prosecution(**losses["prosecution"]) if losses.get("prosecution") else None,
+                      crime_jurisdiction=losses.get("crime_jurisdiction")),
         family_members=_tuple(FamilyMember, d.get("family_members")),
         evidence=_tuple(Evidence, d.get("evidence")),
         confidential_filing_requested=bool(d.get("requests", {}).get("confidential_filing", False)),
