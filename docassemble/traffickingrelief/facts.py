@@ -122,6 +122,8 @@ class Trafficking:
     ended_on: dt.date | None = None
     sought_services_on: dt.date | None = None
     official_documentation: tuple[str, ...] = ()
+    unable_to_cooperate_due_to_trauma: bool | None = None
+    trauma_explanation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,16 @@ class PriorRelief:
 
 
 @dataclass(frozen=True)
+class CertificationRequest:
+    """A request already sent to an agency (T or U Supplement B, Continued Presence), for the follow-up log."""
+
+    kind: str
+    sent_on: dt.date | None = None
+    response: str | None = None
+    response_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
 class LawEnforcementContact:
     agency: str
     officer: str | None = None
@@ -189,6 +201,11 @@ class LawEnforcementContact:
     contact_date: dt.date | None = None
     cooperation: str | None = None
     role: str | None = None
+    title: str | None = None
+    address: str | None = None
+    agency_level: str | None = None
+    qualifying_crimes: tuple[str, ...] = ()
+    certification_requests: tuple[CertificationRequest, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -639,7 +656,10 @@ def _build(d: dict, raw: dict, base_dir: Path | None) -> CaseFile:
         pending_charges=tuple(PendingCharge(**{**p, "offence_categories": tuple(p.get("offence_categories", ()))})
                               for p in d.get("pending_charges", ())),
         prior_relief=_tuple(PriorRelief, d.get("prior_relief")),
-        law_enforcement_contacts=_tuple(LawEnforcementContact, d.get("law_enforcement_contacts")),
+        law_enforcement_contacts=tuple(
+            LawEnforcementContact(**{**c, "qualifying_crimes": tuple(c.get("qualifying_crimes", ())),
+                                     "certification_requests": _tuple(CertificationRequest, c.get("certification_requests"))})
+            for c in d.get("law_enforcement_contacts", ())),
         losses=Losses(work_periods=_tuple(WorkPeriod, losses.get("work_periods")),
                       expenses=_tuple(Expense, losses.get("expenses")),
                       workweek_starts_on=losses.get("workweek_starts_on"),
