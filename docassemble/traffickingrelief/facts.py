@@ -276,6 +276,34 @@ class Evidence:
     path: str | None = None
     date: dt.date | None = None
     description: str | None = None
+    elements: tuple[str, ...] = ()  # T-visa elements it supports: victim, physical_presence, compliance, hardship
+    language: str | None = None     # language code when not in English (needs a certified translation)
+
+
+@dataclass(frozen=True)
+class Translator:
+    name: str
+    address: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    languages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Event:
+    description: str
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class TVisaRequest:
+    """A T-visa filing's own facts: where USCIS may safely write, the translator, the exhibit order, the events."""
+
+    safe_mailing_address: Contact | None = None
+    in_care_of: str | None = None
+    translator: Translator | None = None
+    exhibit_order: tuple[str, ...] = ()  # evidence ids, first to last; the rest follow in the usual order
+    events: tuple[Event, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -304,6 +332,7 @@ class CaseFile:
     family_members: tuple[FamilyMember, ...] = ()
     evidence: tuple[Evidence, ...] = ()
     confidential_filing_requested: bool = False
+    tvisa: TVisaRequest = field(default_factory=TVisaRequest)
     base_dir: Path | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -668,8 +697,20 @@ def _build(d: dict, raw: dict, base_dir: Path | None) -> CaseFile:
                       prosecution=Prosecution(**losses["prosecution"]) if losses.get("prosecution") else None,
                       crime_jurisdiction=losses.get("crime_jurisdiction")),
         family_members=_tuple(FamilyMember, d.get("family_members")),
-        evidence=_tuple(Evidence, d.get("evidence")),
+        evidence=tuple(Evidence(**{**e, "elements": tuple(e.get("elements", ()))}) for e in d.get("evidence", ())),
         confidential_filing_requested=bool(d.get("requests", {}).get("confidential_filing", False)),
+        tvisa=_tvisa(d.get("tvisa", {})),
         base_dir=base_dir,
         raw=raw,
     )
+
+
+def _tvisa(t: dict) -> TVisaRequest:
+    address = t.get("safe_mailing_address")
+    translator = t.get("translator")
+    return TVisaRequest(
+        safe_mailing_address=Contact(**{k: v for k, v in address.items() if k != "in_care_of"}) if address else None,
+        in_care_of=(address or {}).get("in_care_of"),
+        translator=Translator(**{**translator, "languages": tuple(translator.get("languages", ()))}) if translator else None,
+        exhibit_order=tuple(t.get("exhibit_order", ())),
+        events=_tuple(Event, t.get("events")))
