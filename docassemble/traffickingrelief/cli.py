@@ -1,4 +1,5 @@
-"""The ``traffickingrelief`` command: demo, assemble, batch, screen, jurisdictions, data-audit, schema.
+"""The ``traffickingrelief`` command: demo, assemble, batch, screen, jurisdictions, data-audit, schema, and any
+subcommand a draft family offers (``DraftFamily.command``).
 
 Exit status: 0 done; 1 the work failed (nothing was written); 2 bad input or usage (every problem
 is listed by field); 130 interrupted. Messages name fields and files, never the client's own words,
@@ -87,6 +88,13 @@ def _parser() -> argparse.ArgumentParser:
     scr.add_argument("case", help="case file (.yml, .yaml or .json)")
     scr.add_argument("--json", action="store_true", help="print JSON")
     families_option(scr)
+
+    for family in registered_families():  # a family's own subcommand, e.g. a worksheet printed without drafting
+        command = getattr(family, "command", None)
+        if command is not None:
+            own = sub.add_parser(command.name, help=command.help, description=command.description)
+            command.add_arguments(own)
+            own.set_defaults(family_command=command)
 
     jur = sub.add_parser("jurisdictions", help="print the jurisdiction coverage table",
                          description="Coverage of the jurisdiction data for each draft family: remedy, citation, "
@@ -312,6 +320,8 @@ def _dispatch(args) -> int:
             return _cmd_batch(args)
         if args.command == "screen":
             return _cmd_screen(args)
+        if getattr(args, "family_command", None) is not None:
+            return args.family_command.run(args)
         if args.command == "jurisdictions":
             return _cmd_jurisdictions(args)
         if args.command == "data-audit":

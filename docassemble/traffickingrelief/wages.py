@@ -19,6 +19,7 @@ import csv
 import datetime as dt
 import io
 import math
+import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -448,6 +449,8 @@ def validate_losses(losses: Losses, gross_value_to_defendant: Any = None) -> lis
             problems.append(f"{where}.hours_per_week: must be at least 0")
         elif _to_fraction(period.hours_per_week) > MAX_HOURS_PER_WEEK:
             problems.append(f"{where}.hours_per_week: must be at most {MAX_HOURS_PER_WEEK}")
+        elif getattr(period, "days_per_week", None) and _to_fraction(period.hours_per_week) > 24 * period.days_per_week:
+            problems.append(f"{where}.hours_per_week: more than 24 hours a day over the days_per_week given")
         if period.pay_received is None:
             problems.append(f"{where}.pay_received: required to compute unpaid wages (enter 0 if nothing was paid)")
         elif _to_fraction(period.pay_received) < 0:
@@ -722,6 +725,12 @@ def to_csv(calc: Calculation) -> str:
     writer.writerow(["Method"])
     writer.writerows([rule] for rule in calc.method)
     return out.getvalue()
+
+
+def xlsx_bytes(calc: Calculation) -> bytes:
+    """The workbook ``to_xlsx`` writes, as bytes (for a caller that writes it somewhere of its own)."""
+    with tempfile.TemporaryDirectory() as folder:
+        return to_xlsx(calc, Path(folder) / "worksheet.xlsx").read_bytes()
 
 
 def to_xlsx(calc: Calculation, path: str | Path) -> Path:
