@@ -151,6 +151,29 @@ def test_south_dakota_and_iowa_limit_the_defence_to_listed_charges(tmp_path):
     assert by_id["ia2"].draftable
 
 
+def test_georgia_and_oregon_defences_come_from_their_codes(tmp_path):
+    result, by_id = run(tmp_path,
+                        charge("GA", offence_categories=["prostitution"], statute="O.C.G.A. § 16-6-9",
+                               court="Fulton County State Court", county="Fulton"),
+                        charge("OR", offence="Theft in the third degree", offence_categories=["theft"],
+                               court="Multnomah County Circuit Court", county="Multnomah"))
+    assert by_id["ga1"].draftable and by_id["or1"].draftable
+    ga = text(result, "GA-1-jury-instruction.docx")
+    assert "O.C.G.A. § 16-3-6" in ga and "16-5-46(c)" in ga
+    assert "State of Georgia" in text(result, "GA-1-notice.docx")
+    oregon = text(result, "OR-1-notice.docx")
+    assert "ORS 163.269" in oregon and "Multnomah County Circuit Court" in oregon
+    assert any("person crimes" in f.text for f in by_id["or1"].warnings)  # the exclusion to confirm
+
+
+def test_a_defence_known_only_from_a_summary_prints_for_confirmation_and_an_unread_citation_as_missing(tmp_path):
+    result, by_id = run(tmp_path, charge("IL", offence_categories=["prostitution"], court="Circuit Court of Cook County"))
+    assert by_id["il1"].draftable
+    notice = text(result, "IL-1-notice.docx")
+    assert "[MISSING: citation for statute providing the defense" in notice
+    assert "[CONFIRM: affirmative defense]" in notice
+
+
 def test_california_violent_charges_are_excluded_and_unknown_violence_needs_review(tmp_path):
     _, by_id = run(tmp_path, charge("CA", id="ca1", offence="Robbery", offence_categories=["robbery"], violent=True),
                    charge("CA", id="ca2", offence="Burglary", offence_categories=["burglary"]))
