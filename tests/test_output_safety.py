@@ -69,7 +69,7 @@ def test_pdf_conversion_leaves_no_temp_files(tmp_path, soffice, monkeypatch):
 def test_final_set_has_no_draft_header_and_records_the_reviewer(tmp_path, monkeypatch):
     monkeypatch.setattr("docassemble.traffickingrelief.drafting.Draft._gap",
                         lambda self, label, kind, path: rendering.Text(f"<{label}>"))  # pretend every gap was filled
-    result = assemble(case_of(minimal_case()), tmp_path / "final", pdf=False, today=TODAY,
+    result = assemble(case_of(minimal_case()), tmp_path / "final", ["record_relief"], pdf=False, today=TODAY,
                       review=Review("Casey Counsel", "000001", TODAY))
     report = json.loads(result.report_json.read_text(encoding="utf-8"))
     assert report["status"] == "final"
@@ -140,7 +140,7 @@ def test_a_document_libreoffice_could_not_convert_is_named_and_its_docx_kept(tmp
 
     monkeypatch.setattr("docassemble.traffickingrelief.assembly.convert_to_pdf", partial)
     monkeypatch.setattr("docassemble.traffickingrelief.assembly.libreoffice_binary", lambda: "soffice")
-    result = assemble(case_of(minimal_case()), tmp_path / "drafts", today=TODAY)
+    result = assemble(case_of(minimal_case()), tmp_path / "drafts", ["record_relief"], today=TODAY)
     docx = [p for p in result.documents if p.suffix == ".docx"]
     pdfs = [p for p in result.documents if p.suffix == ".pdf"]
     assert len(pdfs) == len(docx) - 1 and all(p.is_file() for p in docx)
