@@ -443,14 +443,14 @@ def _letters(items: list[PacketItem]) -> dict[str, str]:
         if item.letter:
             out[item.id] = item.letter
             continue
-        while _letter(n) in taken:
+        while exhibit_letter(n) in taken:
             n += 1
-        out[item.id] = _letter(n)
+        out[item.id] = exhibit_letter(n)
         taken.add(out[item.id])
     return out
 
 
-def _letter(n: int) -> str:
+def exhibit_letter(n: int) -> str:
     s = ""
     n += 1
     while n:
@@ -728,4 +728,4 @@ def _atomic_write(writer: PdfWriter, out_path: Path) -> None:
 
 
 __all__ = ["BadExhibit", "ExhibitError", "PacketEntry", "PacketItem", "PacketResult", "bates", "build_packet",
-           "stamp_text"]
+           "exhibit_letter", "stamp_text"]

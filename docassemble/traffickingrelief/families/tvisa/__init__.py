@@ -1,0 +1,86 @@
+"""T visa (T nonimmigrant status): screening on the four eligibility elements, the application's
+papers (cover letter, exhibit index, declaration outline, evidence checklist, Supplement A worksheet,
+translator's certificates) and the filing packet (``build_packet_for_case``: one bookmarked,
+page-stamped PDF of the drafts and the client's exhibits, built by ``packet.py``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from ...drafting import Draft
+from ...eligibility import Eligibility
+from ...facts import CaseFile
+from ...family import DraftFamily, register
+from ...packet import PacketResult
+from .command import PacketCommand
+from .drafts import build_drafts, group_labels
+from .exhibits import build_tvisa_packet, ordered_exhibits
+from .screening import screen_client
+
+PACKET_FOLDER = "packet"
+PACKET_NAME = "t-visa-packet.pdf"
+
+
+@register
+class TVisa(DraftFamily):
+    name = "tvisa"
+    title = "T visa (T nonimmigrant status)"
+    data_section = "tvisa"
+    command = PacketCommand()  # `traffickingrelief packet CASE --out DIR`
+
+    def screen(self, case: CaseFile, today: dt.date) -> list[Eligibility]:
+        return screen_client(case, today)
+
+    def build(self, case: CaseFile, results: list[Eligibility], *, final: bool) -> list[Draft]:
+        drafts: list[Draft] = []
+        for result in results:
+            if result.draftable:
+                drafts += build_drafts(self, case, result, final)
+        return drafts
+
+    def warnings(self, case: CaseFile, results: list[Eligibility], drafts: list[Draft]) -> list[str]:
+        out = [f"T visa: {f.text}" for r in results for f in r.warnings]
+        if any(r.draftable for r in results):
+            missing = [x.evidence.id for x in ordered_exhibits(case) if not x.evidence.path]
+            if missing:
+                out.append(f"T visa: {len(missing)} exhibit(s) have no file and cannot go into the packet: "
+                           + ", ".join(missing) + ".")
+            if any(x.needs_translation for x in ordered_exhibits(case)) and case.tvisa.translator is None:
+                out.append("T visa: documents in another language need a certified translation, and the case file "
+                           "names no translator.")
+        return out
+
+
+@dataclass(frozen=True)
+class CasePacket:
+    packet: PacketResult
+    unattached: tuple[str, ...]     # exhibit ids the case file names no file for
+    index: Path | None              # the exhibit index DOCX with the packet's page ranges
+
+
+def build_packet_for_case(case: CaseFile, drafts_dir: Path, out_dir: Path, *, skip_bad: bool = False,
+                          stamp_prefix: str | None = None, final: bool = False) -> CasePacket:
+    """The filing packet from the rendered T-visa drafts (their PDFs in ``drafts_dir``) and the case file's
+    exhibits, written to ``out_dir``, with an exhibit index DOCX whose page ranges are the packet's."""
+    from ...rendering import render_docx
+
+    family = TVisa()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    result, unattached = build_tvisa_packet(case, drafts_dir, out_dir / PACKET_NAME, group_labels(family),
+                                            skip_bad=skip_bad, stamp_prefix=stamp_prefix)
+    ranges = {}
+    for entry in result.entries:
+        if entry.item.kind == "exhibit":
+            first, last = entry.first_page, entry.last_page
+            show = (lambda p: f"{stamp_prefix}{p:06d}") if stamp_prefix else str
+            ranges[entry.item.id] = show(first) if first == last else f"{show(first)}\u2013{show(last)}"
+    for left_out in (*unattached, *(bad.id for bad in result.skipped)):
+        ranges[left_out] = "not in the packet"
+    screened = screen_client(case, dt.date.today())
+    index_path = None
+    if screened:
+        index = build_drafts(family, case, screened[0], final, page_ranges=ranges)[1]
+        index_path = render_docx(index.template, index.context, out_dir / f"{index.stem}.docx", index.title)
+    return CasePacket(result, tuple(unattached), index_path)

@@ -1,0 +1,95 @@
+"""The T-visa exhibits: their order and letters, and the packet built from them and the rendered drafts.
+
+Order: the forms first, then the applicant's declaration, then the evidence grouped by the element it
+supports (its first listed element), then anything else; within a group, the case file's order. The
+case file's ``tvisa.exhibit_order`` (evidence ids) puts those exhibits first, in that order.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ...errors import CaseFileError
+from ...facts import CaseFile, Evidence
+from ...packet import PacketItem, PacketResult, build_packet, exhibit_letter
+from .screening import ELEMENTS
+
+GROUPS = ("forms", "declaration", *ELEMENTS, "other")
+ENGLISH = {None, "", "en", "eng"}
+
+
+@dataclass(frozen=True)
+class Exhibit:
+    evidence: Evidence
+    letter: str
+    group: str
+
+    @property
+    def needs_translation(self) -> bool:
+        return self.evidence.language not in ENGLISH
+
+
+def group_of(e: Evidence) -> str:
+    if e.kind == "uscis_form":
+        return "forms"
+    if e.kind == "declaration":
+        return "declaration"
+    return e.elements[0] if e.elements else "other"
+
+
+def ordered_exhibits(case: CaseFile) -> list[Exhibit]:
+    """Every evidence item as an exhibit, lettered A, B, ... in filing order; bad overrides name their field."""
+    by_id = {e.id: e for e in case.evidence}
+    problems = [f"tvisa.exhibit_order[{i}]: no evidence with this id"
+                for i, eid in enumerate(case.tvisa.exhibit_order) if eid not in by_id]
+    if problems:
+        raise CaseFileError(problems)
+    position = {e.id: n for n, e in enumerate(case.evidence)}
+    usual = sorted(case.evidence, key=lambda e: (GROUPS.index(group_of(e)), position[e.id]))
+    chosen = [by_id[eid] for eid in case.tvisa.exhibit_order]
+    ordered = chosen + [e for e in usual if e.id not in case.tvisa.exhibit_order]
+    return [Exhibit(e, exhibit_letter(n), group_of(e)) for n, e in enumerate(ordered)]
+
+
+def exhibit_file(case: CaseFile, e: Evidence) -> Path | None:
+    """The exhibit's file, relative to the case file's folder (None when the case file names none)."""
+    if not e.path:
+        return None
+    return (case.base_dir or Path.cwd()) / e.path
+
+
+def certificate_stem(exhibit: Exhibit | None) -> str:
+    return f"translator-certificate-exhibit-{exhibit.letter.lower()}" if exhibit else "translator-certificate-declaration"
+
+
+def packet_items(case: CaseFile, drafts_dir: Path, group_labels: dict[str, str]) -> tuple[list[PacketItem], list[str]]:
+    """The packet's items (cover letter, exhibits, each translation's certificate after its exhibit) and the
+    ids of exhibits the case file gives no file for (they cannot be attached)."""
+    items = [PacketItem("cover-letter", "Cover letter", drafts_dir / "cover-letter.pdf", kind="draft")]
+    unattached = []
+    declaration_certificate = drafts_dir / f"{certificate_stem(None)}.pdf"
+    for ex in ordered_exhibits(case):
+        path = exhibit_file(case, ex.evidence)
+        if path is None:
+            unattached.append(ex.evidence.id)
+            continue
+        group = group_labels[ex.group]
+        items.append(PacketItem(ex.evidence.id, ex.evidence.title, path, letter=ex.letter, date=ex.evidence.date,
+                                group=group))
+        if ex.needs_translation:
+            items.append(PacketItem(f"{ex.evidence.id} translator's certificate",
+                                    f"Translator's certificate for Exhibit {ex.letter}",
+                                    drafts_dir / f"{certificate_stem(ex)}.pdf", kind="draft", group=group))
+        elif ex.group == "declaration" and declaration_certificate.exists():
+            items.append(PacketItem("declaration translator's certificate", "Translator's certificate for the declaration",
+                                    declaration_certificate, kind="draft", group=group))
+    return items, unattached
+
+
+def build_tvisa_packet(case: CaseFile, drafts_dir: Path, out_path: Path, group_labels: dict[str, str], *,
+                       skip_bad: bool = False, stamp_prefix: str | None = None) -> tuple[PacketResult, list[str]]:
+    """The filing packet from the rendered drafts (PDF) in ``drafts_dir`` and the case file's exhibits."""
+    items, unattached = packet_items(case, drafts_dir, group_labels)
+    result = build_packet(items, out_path, stamp_prefix=stamp_prefix, skip_bad=skip_bad, index_after=1,
+                          title="Application packet")
+    return result, unattached
