@@ -174,6 +174,18 @@ def test_a_defence_known_only_from_a_summary_prints_for_confirmation_and_an_unre
     assert "[CONFIRM: affirmative defense]" in notice
 
 
+def test_arkansas_lists_the_charges_its_defence_covers(tmp_path):
+    result, by_id = run(tmp_path,
+                        charge("AR", id="ar1", offence="Forgery", statute="Ark. Code Ann. § 5-37-201",
+                               offence_categories=["forgery"], court="Pulaski County District Court"),
+                        charge("AR", id="ar2", offence="Robbery", statute="Ark. Code Ann. § 5-12-102",
+                               offence_categories=["robbery"], court="Pulaski County Circuit Court"))
+    assert by_id["ar1"].status == "eligible" and by_id["ar1"].draftable
+    assert by_id["ar2"].status == "not_eligible" and not by_id["ar2"].draftable
+    notice = text(result, "AR-1-notice.docx")
+    assert "Ark. Code Ann. § 5-2-210" in notice and "Forgery (Ark. Code Ann. § 5-37-201)" in notice
+
+
 def test_california_violent_charges_are_excluded_and_unknown_violence_needs_review(tmp_path):
     _, by_id = run(tmp_path, charge("CA", id="ca1", offence="Robbery", offence_categories=["robbery"], violent=True),
                    charge("CA", id="ca2", offence="Burglary", offence_categories=["burglary"]))
