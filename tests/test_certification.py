@@ -302,6 +302,19 @@ def test_the_family_offers_the_csv_beside_its_drafts():
     assert family.exports(case, [], []) == {}
 
 
+def test_assembly_writes_the_csv_beside_the_drafts_and_lists_it(tmp_path):
+    contact = dict(FEDERAL, certification_requests=[{"kind": "t_supplement_b", "sent_on": "2026-10-01"}])
+    result, _ = run(base_case(contact), tmp_path)
+    entry = next(d for d in result.report["documents"] if d["format"] == "csv")
+    assert entry["file"] == "certification/follow-up-log.csv" and entry["family"] == "certification"
+    text = (result.out_dir / entry["file"]).read_text(encoding="utf-8")
+    assert ["Form I-914, Supplement B, Declaration for Trafficking Victim", FEDERAL["agency"], "October 1, 2026",
+            "October 31, 2026", "awaiting answer", ""] in list(csv.reader(io.StringIO(text)))
+    assert "certification/follow-up-log.csv" in result.report_markdown.read_text(encoding="utf-8")
+    again = assemble(case_of(base_case(contact)), tmp_path / "out", ["certification"], pdf=False, today=TODAY)
+    assert again.kept == ()  # the tool's own CSV is replaced, never taken for a user's file
+
+
 # --------------------------------------------------------------------------------------------------
 # Bad input
 

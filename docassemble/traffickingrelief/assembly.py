@@ -84,11 +84,13 @@ def assemble(case: CaseFile | str | Path, out_dir: str | Path, families: Iterabl
     with Publication(out_dir) as pub:
         try:
             written = _write(drafts, pub.work, progress)
+            exported = _export(case, results, drafts, chosen, pub.work)
             pdf_note = _pdfs(written, binary, pub.work, progress, requested=pdf)
             renamed = pub.make_room()
             written = [(d, pub.work / renamed.get(p.relative_to(pub.work).as_posix(), p.relative_to(pub.work).as_posix()))
                        for d, p in written]
             report = build_report(case, results, drafts, written, chosen, review, today, pdf_note)
+            report["documents"] += [{**e, "file": renamed.get(e["file"], e["file"])} for e in exported]
             if pub.kept:
                 report["kept_files"] = list(pub.kept)
                 report["warnings"].append(f"{len(pub.kept)} file(s) changed or added since the last run were kept "
@@ -123,6 +125,24 @@ def _write(drafts: list[Draft], work: Path, progress: Progress | None) -> list[t
         written.append((draft, render_docx(draft.template, draft.context, folder / f"{draft.stem}.docx", draft.title,
                                                draft.layout)))
     return written
+
+
+def _export(case: CaseFile, results: list[Eligibility], drafts: list[Draft], families: tuple[DraftFamily, ...],
+            work: Path) -> list[dict]:
+    """Each family's plain-text companions (``DraftFamily.exports``), written beside its drafts; report entries."""
+    entries = []
+    for family in families:
+        files = family.exports(case, [r for r in results if r.family == family.name],
+                               [d for d in drafts if d.family == family.name])
+        for name, text in files.items():
+            if Path(name).name != name or name.startswith("."):
+                raise AssemblyError(f"draft family {family.name} exports a file with a path in its name")
+            folder = work / family.name
+            folder.mkdir(exist_ok=True)
+            (folder / name).write_text(text, encoding="utf-8")
+            entries.append({"file": f"{family.name}/{name}", "format": Path(name).suffix[1:], "title": name,
+                            "kind": "export", "family": family.name, "group": "export", "placeholders": 0})
+    return entries
 
 
 def _pdfs(written: list[tuple[Draft, Path]], binary: str | None, work: Path, progress: Progress | None,

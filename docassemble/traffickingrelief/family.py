@@ -58,6 +58,11 @@ class DraftFamily:
         prefix = self.data_section + "."
         return frozenset(k for j in load_all().values() for k in j.facts if k.startswith(prefix))
 
+    def exports(self, case: CaseFile, results: list[Eligibility], drafts: list[Draft]) -> dict[str, str]:
+        """Plain-text companions to the drafts (a CSV log...), by file name: written into the family's folder
+        beside its drafts and listed in the report (default: none)."""
+        return {}
+
     def coverage(self, j: Jurisdiction) -> dict:
         """What the data says of this family's relief in ``j``. A data section follows one convention:
         ``available``, ``remedy_name`` and ``citation`` facts, then whatever the family needs."""
