@@ -88,12 +88,16 @@ def test_each_agency_gets_one_result_per_request_type_with_its_reasons():
     assert any("Only law enforcement can request" in x["text"] for x in cp["reasons"])
 
 
-def test_a_crime_off_the_statutory_list_goes_to_review_and_attempts_match_the_listed_crime():
+def test_a_crime_off_the_statutory_list_goes_to_review_and_attempts_match_the_listed_crime(tmp_path):
     result = results_of(base_case(STATE_AG))["le1-u_supplement_b"]
     assert result.status == "needs_review" and result.draftable
     texts = [f.text for f in result.findings]
     assert any("statutory list: kidnapping" in t for t in texts)
     assert any("similar activity" in t for t in texts)
+    _, texts = run(base_case(STATE_AG), tmp_path)
+    letter = texts["le1-u_supplement_b-request-letter"]
+    assert "The qualifying criminal activity: kidnapping." in letter  # the listed crime, in the list's words
+    assert "Your agency's investigation also covered: wage theft." in letter  # never called qualifying
     assert match_crimes(["Sexual  Assault", "Conspiracy to commit peonage", "robbery"],
                         load_jurisdiction("US").value("certification.u_supplement_b.qualifying_crimes")) == (
         ["sexual assault", "peonage"], ["robbery"])
@@ -338,6 +342,18 @@ def test_bad_input_names_the_field_and_writes_nothing(change, field, tmp_path):
     assert field in str(error.value)
     assert "Example City" not in str(error.value)  # never the client's text
     assert not (tmp_path / "out").exists()
+
+
+def test_pdfs_carry_the_addressee_and_the_worksheet_title(tmp_path):
+    from pypdf import PdfReader
+
+    result = assemble(case_of(base_case(STATE_AG)), tmp_path / "out", ["certification"], pdf=True, today=TODAY)
+    pdfs = {d["file"] for d in result.report["documents"] if d["format"] == "pdf"}
+    assert len(pdfs) == 7  # three letters, three worksheets, the log
+    letter = " ".join(p.extract_text() for p in PdfReader(result.out_dir / "certification/le1-u_supplement_b-request-letter.pdf").pages)
+    assert "Jordan Placeholder" in letter and "Chief, Human Trafficking Unit" in letter and "1 Capitol Way" in letter
+    sheet = PdfReader(result.out_dir / "certification/le1-t_supplement_b-officer-worksheet.pdf").pages[0].extract_text()
+    assert "WORKSHEET" in sheet.upper() and "NOT THE OFFICIAL FORM" in sheet.upper()
 
 
 def test_user_text_comes_out_literally(tmp_path):

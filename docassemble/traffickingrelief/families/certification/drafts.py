@@ -159,10 +159,10 @@ class _RequestBuilder:
 
     def _u_paragraphs(self, d: Draft, slots: dict) -> list[Text]:
         on_list, off_list = qualifying_crimes(self.request, self.case, self.us)
-        crimes = d.fact(human_list(on_list + off_list) if on_list or off_list else None,
-                        "the criminal activity the agency investigated")
-        flags = {"required": self.us.value(self.prefix + "required") is True}
-        return d.clauses("u_letter", flags, crimes=crimes,
+        crimes = d.fact(human_list(on_list) if on_list else None,
+                        "qualifying criminal activity on the statutory list")
+        flags = {"required": self.us.value(self.prefix + "required") is True, "other_crimes": bool(off_list)}
+        return d.clauses("u_letter", flags, crimes=crimes, other_crimes=human_list(off_list),
                          crimes_citation=self._cite(d, "qualifying_crimes", "list of qualifying criminal activity"),
                          helpfulness=self._law(d, "helpfulness_standard", "helpfulness standard"),
                          helpfulness_citation=self._cite(d, "helpfulness_standard", "helpfulness standard"),
