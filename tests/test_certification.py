@@ -201,6 +201,9 @@ def test_t_letter_for_a_minor_explains_the_exemption_instead_of_cooperation(tmp_
     assert not any(m["label"] == "what the client did to help this agency"
                    for m in assembled.report["missing_facts"] if m["document"].startswith("le1-t_"))
     assert "Age when the trafficking began\n14" in texts["le1-t_supplement_b-officer-worksheet"]
+    cp = texts["le1-continued_presence-request-letter"]
+    assert "[MISSING" not in cp and "did to help your agency" not in cp  # help is not a condition of the CP letter
+    assert "The agency and the officer" in texts["le1-continued_presence-officer-worksheet"]
 
 
 def test_t_letter_explains_the_trauma_exemption_in_the_case_files_words(tmp_path):

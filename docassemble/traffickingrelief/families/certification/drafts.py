@@ -195,7 +195,7 @@ class _RequestBuilder:
                          **slots)
 
     def _cp_paragraphs(self, d: Draft, slots: dict) -> list[Text]:
-        return d.clauses("cp_letter", cp_name=slots["form_name"],
+        return d.clauses("cp_letter", {"has_cooperation": bool(self.contact.cooperation)}, cp_name=slots["form_name"],
                          cp_citation=self._cite(d, "citation", "Continued Presence statute"),
                          requested_by=self._law(d, "requested_by", "who requests Continued Presence"),
                          **{k: v for k, v in slots.items() if k != "form_name"})
@@ -220,7 +220,8 @@ class _RequestBuilder:
                 row("Date of birth", d.fact(client.date_of_birth, "client's date of birth")),
                 row("A-Number (if any)", Text(client.a_number or "none recorded")),
             ]},
-            {"heading": Text("The agency and the certifying official"), "rows": [
+            {"heading": Text("The agency and the officer" if self.kind == CONTINUED_PRESENCE
+                             else "The agency and the certifying official"), "rows": [
                 row("Agency", Text(c.agency)),
                 row("Agency type", Text(c.agency_level or "not recorded")),
                 row("Official's name", d.fact(c.officer, "certifying official's name")),
@@ -257,9 +258,12 @@ class _RequestBuilder:
                 row("Where", t["trafficking_place"]), row("How the trafficker controlled the victim", t["means"]),
             ]})
             age = age_at_trafficking(self.case)
-            help_rows = [row("What the victim did to help", self._cooperation(d) if c.cooperation or self.kind ==
-                             CONTINUED_PRESENCE or not (self._minor() or self.case.trafficking.unable_to_cooperate_due_to_trauma)
-                             else Text("not recorded (an exemption applies, below)")),
+            exempt = self._minor() or bool(self.case.trafficking.unable_to_cooperate_due_to_trauma)
+            if c.cooperation or (self.kind == T_SUPPLEMENT_B and not exempt):
+                helped = self._cooperation(d)
+            else:
+                helped = Text("not recorded" + (" (an exemption applies, below)" if self.kind == T_SUPPLEMENT_B else ""))
+            help_rows = [row("What the victim did to help", helped),
                          row("Age when the trafficking began", Text(str(age)) if age is not None else Text("not recorded"))]
             if self.kind == T_SUPPLEMENT_B:
                 help_rows.insert(0, row("Standard", self._law(d, "cooperation_standard", "cooperation standard")("worksheet")))
