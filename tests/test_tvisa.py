@@ -310,3 +310,13 @@ def test_packet_command_end_to_end(case_dir, tmp_path):
     reader = PdfReader(tmp_path / "out" / "packet" / PACKET_NAME)
     first = reader.pages[0].extract_text()
     assert "Vermont Service Center" in first and f"TV-000001  Page 1 of {len(reader.pages)}" in first
+
+
+def test_unknown_citizenship(case_dir):
+    data = case_data()
+    del data["client"]["citizenship"]
+    [result] = tvisa_results(make_case(case_dir, data))  # the case file holds T-visa facts: screened, for review
+    assert result.status == "needs_review" and "the client's citizenship" in result.missing_facts
+    for key in ("tvisa", "evidence"):
+        del data[key]
+    assert tvisa_results(make_case(case_dir, data)) == []  # nothing points to a T visa

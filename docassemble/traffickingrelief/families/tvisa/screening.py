@@ -23,14 +23,19 @@ _CITIZEN = {"us", "usa", "u.s.", "u.s.a.", "united states", "united states of am
 
 
 def screen_client(case: CaseFile, today: dt.date) -> list[Eligibility]:
-    """The client's result, or none when the case has no trafficking facts or the client is a U.S. citizen."""
+    """The client's result; none when the case has no trafficking facts, the client is a U.S. citizen, or the
+    citizenship is not recorded and the case file holds no T-visa facts (then only a known non-citizen is screened)."""
     t = case.trafficking
     if not (t.types or t.periods or t.narrative):
         return []
-    if (case.client.citizenship or "").strip().lower() in _CITIZEN:
+    citizenship = (case.client.citizenship or "").strip().lower()
+    if citizenship in _CITIZEN or not (citizenship or _asks_for_tvisa(case)):
         return []
     j = load_jurisdiction("US")
     findings: list[Finding] = []
+    if not citizenship:
+        findings.append(Finding(REVIEW, "The client's citizenship is not recorded: T nonimmigrant status is only for "
+                                        "people who are not U.S. citizens.", missing="the client's citizenship"))
     available = j.fact("tvisa.available")
     if available.value is not True:
         findings.append(Finding(REVIEW, "Whether T nonimmigrant status is available is not recorded in the data.", available))
@@ -39,6 +44,13 @@ def screen_client(case: CaseFile, today: dt.date) -> list[Eligibility]:
     status, earliest = decide(findings)
     return [Eligibility(FAMILY, Subject("client", "client", "US", case.client), j, status, tuple(findings), earliest,
                         draftable=status != NOT_ELIGIBLE)]
+
+
+def _asks_for_tvisa(case: CaseFile) -> bool:
+    """The case file holds T-visa facts (its ``tvisa`` section, or evidence tied to an element)."""
+    t = case.tvisa
+    return bool(t.safe_mailing_address or t.translator or t.exhibit_order or t.events
+                or any(e.elements or e.kind == "uscis_form" for e in case.evidence))
 
 
 def supporting(case: CaseFile, element: str) -> list:
