@@ -59,6 +59,8 @@ def test_every_jurisdiction_has_the_compensation_section_with_honest_tiers():
         assert j.fact("restitution.formula") and j.fact("restitution.request_to")
     assert data["US"].value("compensation.available") is False
     assert data["CO"].fact("compensation.police_report").tier == "secondary"
+    assert data["CA"].fact("compensation.police_report").tier == "official"
+    assert data["NY"].fact("compensation.police_report").citation == "N.Y. Exec. Law § 631(1)"
 
 
 def test_claim_for_colorado_is_drafted_with_data_and_blanks(tmp_path):
@@ -100,12 +102,12 @@ def test_no_police_report_and_a_conviction_are_warned_and_addressed(tmp_path):
 
 
 def test_a_state_without_program_data_leaves_every_detail_blank(tmp_path):
-    data = claim_case(crime_jurisdiction="NY")
+    data = claim_case(crime_jurisdiction="OH")
     [result] = compensation_results(data)
     assert result.status == "needs_review" and result.draftable
     assert any("time limit to apply is not in the data" in f.text for f in result.findings)
     assemble(case_of(data), tmp_path / "out", ["compensation"], pdf=False, today=TODAY)
-    letter = docx_text(tmp_path / "out/compensation/NY-compensation-cover-letter.docx")
+    letter = docx_text(tmp_path / "out/compensation/OH-compensation-cover-letter.docx")
     assert "[MISSING: name of the crime victim compensation program (not in the jurisdiction data)]" in letter
     assert "[MISSING: the program's time limit for applying (not in the jurisdiction data)]" in letter
 
@@ -157,3 +159,13 @@ def test_a_negative_expense_is_rejected_by_field():
     with pytest.raises(CaseFileError) as raised:
         case_of(data)
     assert any(p.startswith("losses.expenses[0].amount: not an amount of money") for p in raised.value.problems)
+
+
+def test_where_the_program_accepts_other_proof_the_warning_says_so():
+    data = claim_case(crime_jurisdiction="CA")
+    data["law_enforcement_contacts"] = []
+    [result] = compensation_results(data)
+    warning = next(f for f in result.findings if f.missing == "law_enforcement_contacts[].report_number")
+    assert "cannot be denied only because the victim did not make a police report" in warning.text
+    assert warning.fact.tier == "official" and result.jurisdiction.value("compensation.filing_deadline").startswith(
+        "within seven years")

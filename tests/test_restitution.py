@@ -75,7 +75,7 @@ def test_worked_example_through_the_family_screening():
 def test_request_letter_and_worksheet_are_drafted_and_read_back(tmp_path):
     result = assemble(case_of(loss_case()), tmp_path / "out", ["restitution"], pdf=False, today=TODAY)
     names = sorted(p.name for p in result.documents)
-    assert names == ["US-restitution-request-letter.docx", "US-restitution-worksheet.docx"]
+    assert names == ["US-restitution-request-letter.docx", "US-restitution-worksheet.docx", "restitution-worksheet.csv"]
     letter = docx_text(tmp_path / "out/restitution/US-restitution-request-letter.docx")
     assert "Jordan Examplar" in letter and "Victim-witness coordinator: Avery Helper" in letter
     assert "Restitution is mandatory in this case under 18 U.S.C. § 1593." in letter
@@ -92,7 +92,10 @@ def test_request_letter_and_worksheet_are_drafted_and_read_back(tmp_path):
     assert "losses.expenses[0]" in worksheet and "counseling-invoice.pdf" in worksheet
     report = result.report
     assert {d["file"] for d in report["documents"]} == {"restitution/US-restitution-request-letter.docx",
-                                                         "restitution/US-restitution-worksheet.docx"}
+                                                         "restitution/US-restitution-worksheet.docx",
+                                                         "restitution/restitution-worksheet.csv"}
+    written = (tmp_path / "out/restitution/restitution-worksheet.csv").read_text(encoding="utf-8")
+    assert "Unpaid minimum wages and overtime (b),4575.00" in written
     law = {e["path"] for e in report["law_used"]}
     assert {"US:restitution.citation", "US:restitution.formula"} <= law
     assert any(p.startswith("US:wages.schedules.all_covered.rates[") for p in law)  # each rate's source is listed
@@ -102,7 +105,8 @@ def test_worksheet_exports_read_back_as_csv_and_xlsx(tmp_path):
     case = case_of(loss_case())
     [family] = select(["restitution"])
     results = family.screen(case, TODAY)
-    files = family.exports(case, results, family.build(case, results, final=False))
+    drafts = family.build(case, results, final=False)
+    files = {**family.exports(case, results, drafts), **family.workbook(results, drafts)}
     assert set(files) == {"restitution-worksheet.csv", "restitution-worksheet.xlsx"}
     rows = list(csv.reader(io.StringIO(files["restitution-worksheet.csv"])))
     header = rows[1]

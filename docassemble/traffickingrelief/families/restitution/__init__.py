@@ -35,13 +35,16 @@ class Restitution(DraftFamily):
     def build(self, case: CaseFile, results: list[Eligibility], *, final: bool) -> list[Draft]:
         return build_drafts(self, case, results, final)
 
-    def exports(self, case: CaseFile, results: list[Eligibility], drafts: list[Draft]) -> dict[str, str | bytes]:
-        """Files to write beside the drafts, in the family's folder: the worksheet as CSV and as Excel."""
-        for r in results:
-            if r.draftable and drafts:
-                calc = r.subject.item.calculation
-                return {CSV_NAME: to_csv(calc), XLSX_NAME: xlsx_bytes(calc)}
-        return {}
+    def exports(self, case: CaseFile, results: list[Eligibility], drafts: list[Draft]) -> dict[str, str]:
+        """The worksheet as CSV beside the drafts. (The Excel workbook, ``workbook``, joins it once the core
+        writes binary companions; until then `traffickingrelief restitution CASE --xlsx FILE` writes it.)"""
+        calc = _worksheet(results, drafts)
+        return {CSV_NAME: to_csv(calc)} if calc else {}
+
+    def workbook(self, results: list[Eligibility], drafts: list[Draft]) -> dict[str, bytes]:
+        """The worksheet as an Excel workbook, by file name, for a caller that writes binary files."""
+        calc = _worksheet(results, drafts)
+        return {XLSX_NAME: xlsx_bytes(calc)} if calc else {}
 
     def warnings(self, case: CaseFile, results: list[Eligibility], drafts: list[Draft]) -> list[str]:
         out: list[str] = []
@@ -51,3 +54,9 @@ class Restitution(DraftFamily):
                 if f.kind in ("warn", "review"):
                     out.append(f"{where} restitution: {f.text}" + (f" [{f.fact.citation}]" if f.fact and f.fact.citation else ""))
         return out
+
+
+def _worksheet(results: list[Eligibility], drafts: list[Draft]):
+    """The calculation behind the drafted request, or None when nothing was drafted."""
+    drafted = [r for r in results if r.draftable]
+    return drafted[0].subject.item.calculation if drafted and drafts else None
