@@ -187,6 +187,37 @@ def test_metadata_is_scrubbed(exhibits, tmp_path):
     assert AUTHOR.encode() not in out.read_bytes()
 
 
+def test_metadata_of_images_inside_a_pdf_is_dropped(tmp_path):
+    """A scanner's PDF may tag its page image with XMP naming a person: that stream never reaches the packet."""
+    w = PdfWriter()
+    page = w.add_blank_page(612, 792)
+    xmp = DecodedStreamObject()
+    xmp.set_data(f"<x:xmpmeta><dc:creator>{AUTHOR}</dc:creator></x:xmpmeta>".encode())
+    image = DecodedStreamObject()
+    image.set_data(b"\x80" * 4)
+    image.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Image"),
+                  NameObject("/Width"): NumberObject(2), NameObject("/Height"): NumberObject(2),
+                  NameObject("/ColorSpace"): NameObject("/DeviceGray"), NameObject("/BitsPerComponent"): NumberObject(8),
+                  NameObject("/Metadata"): w._add_object(xmp)})
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): DictionaryObject(
+        {NameObject("/Im0"): w._add_object(image)})})
+    contents = DecodedStreamObject()
+    contents.set_data(b"q 100 0 0 100 72 600 cm /Im0 Do Q")
+    page[NameObject("/Contents")] = w._add_object(contents)
+    w.write(tmp_path / "scan.pdf")
+    out = tmp_path / "packet.pdf"
+    result = build_packet([PacketItem("S1", "Fictional scan", tmp_path / "scan.pdf")], out, stamp_prefix="TV-")
+    data = out.read_bytes()
+    assert AUTHOR.encode() not in data
+    reader = PdfReader(out)
+    assert result.pages == len(reader.pages) == 3
+    assert "/Metadata" not in reader.pages[2]["/Resources"]["/XObject"]["/Im0"].get_object()
+    assert [t.strip().splitlines()[-1] for t in page_texts(out)] == [f"TV-{n:06d}  Page {n} of 3" for n in (1, 2, 3)]
+    assert dict(reader.metadata) == {"/Title": "Filing packet", "/Producer": "traffickingrelief"}
+    assert [title for title, _, _ in outline(reader)] == ["Exhibit Index", "Exhibits", "Exhibit A \u2014 Fictional scan"]
+    assert reader.page_labels == ["TV-000001", "TV-000002", "TV-000003"]
+
+
 def test_images_become_pages(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()

@@ -504,12 +504,13 @@ def _write(layout: _Layout, prefix: str | None, title: str) -> PdfWriter:
     writer = PdfWriter()
     fonts = _Fonts(writer)
     stamper = _Stamper(writer, fonts, layout.total, prefix)
+    cut = False
     for n, (item, src, entry) in enumerate(layout.placed):
         if n == layout.index_after:
             _add_index(writer, fonts, layout, prefix)
         if item.kind == "exhibit":
             _add_separator(writer, fonts, entry)
-        _add_content(writer, src)
+        cut |= _add_content(writer, src)
         src.reader = None  # the pages are in the writer now: let the reader's parsed objects go
     if layout.index_after >= len(layout.placed):
         _add_index(writer, fonts, layout, prefix)
@@ -517,6 +518,8 @@ def _write(layout: _Layout, prefix: str | None, title: str) -> PdfWriter:
     for index, page in enumerate(writer.pages):
         stamper.stamp(page, index + 1)
     _label_pages(writer, layout.total, prefix)
+    if cut:  # metadata streams cut loose would still be written: drop every object nothing refers to
+        writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
     writer.page_mode = "/UseOutlines"
     writer.metadata = None
     writer.add_metadata({"/Title": title, "/Producer": PRODUCER})
@@ -527,30 +530,43 @@ def _bookmark(entry: PacketEntry) -> str:
     return f"Exhibit {entry.letter} \u2014 {entry.item.title}"
 
 
-def _add_content(writer: PdfWriter, src: _Source) -> None:
+def _add_content(writer: PdfWriter, src: _Source) -> bool:
+    """Copy the source's pages; True when metadata had to be cut out of objects already copied."""
     if src.image is not None:
         _add_image_page(writer, src.image)
-        return
+        return False
+    cut = False
     for page in src.reader.pages:
-        _scrub_page(writer.add_page(page, excluded_keys=_PAGE_KEYS_DROPPED))
+        cut |= _scrub_page(writer.add_page(page, excluded_keys=_PAGE_KEYS_DROPPED))
+    return cut
 
 
 # Left out when a page is copied (never copied at all, so no orphan object keeps them in the file).
 _PAGE_KEYS_DROPPED = ("/Metadata", "/PieceInfo", "/LastModified", "/Thumb")
 
 
-def _scrub_page(page) -> None:
-    """Drop what can name a person from the copied page's comments: their authors and dates."""
+def _scrub_page(page) -> bool:
+    """Drop what can name a person from the copied page: comment authors and dates, and the XMP metadata of its
+    images and forms. True when a metadata stream was cut loose (the writer must then drop unreferenced objects)."""
+    cut = False
     annots = page.get("/Annots")
-    if annots is None:
-        return
-    for ref in annots.get_object():
+    for ref in (annots.get_object() if annots is not None else ()):
         annot = ref.get_object()
         if not isinstance(annot, DictionaryObject) or annot.get("/Subtype") == "/Widget":
             continue  # a form field's /T is its field name, not an author
         for key in ("/T", "/M", "/CreationDate", "/Metadata"):
             if key in annot:
+                cut |= key == "/Metadata"
                 del annot[key]
+    resources = page.get("/Resources")
+    xobjects = resources.get_object().get("/XObject") if resources is not None else None
+    for ref in (xobjects.get_object().values() if xobjects is not None else ()):
+        xobject = ref.get_object()
+        for key in ("/Metadata", "/PieceInfo"):
+            if isinstance(xobject, DictionaryObject) and key in xobject:
+                cut = True
+                del xobject[key]
+    return cut
 
 
 def _add_image_page(writer: PdfWriter, image: _Image) -> None:
