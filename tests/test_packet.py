@@ -342,6 +342,24 @@ def test_no_half_written_packet(tmp_path, exhibits, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "packet.pdf"]
 
 
+def test_a_page_that_fails_to_copy_names_its_exhibit(tmp_path, exhibits, monkeypatch):
+    """Damage found only while copying (after the layout is fixed) still names the exhibit, and writes nothing."""
+    from pypdf.errors import PdfReadError
+
+    real = PdfWriter.add_page
+
+    def add_page(self, page, excluded_keys=()):
+        if "delta" in (page.extract_text() or ""):
+            raise PdfReadError("fictional damage")
+        return real(self, page, excluded_keys)
+
+    monkeypatch.setattr(PdfWriter, "add_page", add_page)
+    out = tmp_path / "packet.pdf"
+    with pytest.raises(ExhibitError, match=r"E4: corrupt PDF \(a page cannot be copied\)"):
+        build_packet(exhibits, out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+
+
 def test_letters_from_the_case_are_kept_and_others_follow(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()

@@ -510,7 +510,10 @@ def _write(layout: _Layout, prefix: str | None, title: str) -> PdfWriter:
             _add_index(writer, fonts, layout, prefix)
         if item.kind == "exhibit":
             _add_separator(writer, fonts, entry)
-        cut |= _add_content(writer, src)
+        try:
+            cut |= _add_content(writer, src)
+        except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
+            raise ExhibitError([BadExhibit(item.id, "corrupt PDF (a page cannot be copied)")]) from None
         src.reader = None  # the pages are in the writer now: let the reader's parsed objects go
     if layout.index_after >= len(layout.placed):
         _add_index(writer, fonts, layout, prefix)
