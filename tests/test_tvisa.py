@@ -4,7 +4,6 @@ Every person, document and address here is fictional; exhibit files are generate
 """
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import re
 import shutil

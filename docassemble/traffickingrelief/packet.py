@@ -14,8 +14,11 @@ a temporary file beside the target and renamed into place, so there is never a h
 Stamping is one appended content stream per page: a shared ``q`` before the page's own content, and
 one small stream per distinct stamp text after it (text in Courier on a white box). The page's own
 content is never parsed or re-rendered, which keeps a 500-page packet near the cost of a plain merge.
-Metadata: the packet carries only a generic title and producer; each page loses its XMP metadata,
-piece info and the author names on its comments.
+(A ``merge_page`` overlay per page parses and rewrites every page's content stream: issue 12 measured
+such a stamp at about 0.75 s for 500 pages against 0.14 s for the plain merge.) Metadata: the packet carries only a generic title and
+producer; each page loses its XMP metadata and piece info, its images and forms their XMP, and its
+comments their authors and dates. Generated text (separators, index, stamps) uses the standard PDF
+fonts, so a title character outside Windows-1252 prints there as "?" (bookmarks keep the full text).
 """
 from __future__ import annotations
 
@@ -32,8 +35,8 @@ from typing import Iterable, Sequence
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
-from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject,
-                           NumberObject, StreamObject, TextStringObject)
+from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject,
+                           StreamObject)
 
 from .errors import AssemblyError
 
