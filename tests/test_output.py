@@ -231,7 +231,7 @@ def kill_trials(tmp_path: Path, trials: int) -> dict:
     for trial in range(1, trials + 1):
         before = set_version(out)
         child = run_child(out, f"v{trial}", 0.002)
-        assert wait_for(lambda: leftovers(tmp_path, out) or child.poll() is not None, 30)  # the build has begun
+        assert wait_for(lambda: leftovers(tmp_path, out) or child.poll() is not None, 300)  # the build has begun
         time.sleep(rng.uniform(0, 0.7))  # build (~0.1 s), manifest, fsync, exchange, clean-up (~0.4 s): anywhere
         child.send_signal(signal.SIGKILL)
         child.wait()
