@@ -244,3 +244,12 @@ def test_user_text_comes_out_literally(tmp_path):
     results = family.screen(case, TODAY)
     files = family.exports(case, results, family.build(case, results, final=False))
     assert "{{ x }} <b>& =cmd" in files["restitution-worksheet.csv"]
+
+
+def test_a_state_that_takes_the_greatest_of_three_measures_says_so():
+    data = loss_case(prosecution={"jurisdiction": "ND", "defendant": "Sam Invented"})
+    [result] = restitution_results(data)
+    formula = next(f for f in result.findings if f.fact and f.fact.path == "ND:restitution.formula" and f.kind == "ok")
+    assert "plus the greatest of" in formula.text and formula.fact.citation == "N.D.C.C. § 12.1-41-09"
+    assert any("promised to pay" in f.text for f in result.findings if f.kind == "warn")
+    assert result.subject.item.calculation.states == ("ND",)

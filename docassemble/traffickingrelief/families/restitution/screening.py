@@ -101,6 +101,13 @@ def _law_findings(j: Jurisdiction, claim: LossClaim) -> list[Finding]:
     if formula.known:
         out.append(Finding(OK if formula.verified else REVIEW, "How the amount is measured: "
                            + formula.value["description"] + ".", formula))
+        if "contracted_amount" in formula.value["measures"]:
+            out.append(Finding(WARN, "The statute also counts the amount the defendant promised to pay: the case file "
+                               "has no field for it, so compare it with the worksheet by hand.", formula))
+        if "state_minimum_wage_value" in formula.value["measures"]:
+            out.append(Finding(WARN, f"The statute also counts the value of the labor at the {j.name} minimum wage: the "
+                               "worksheet shows it beside the federal value where the wage tables hold that state.",
+                               formula))
     else:
         out.append(Finding(REVIEW, f"The data does not hold how {j.name} measures a trafficking victim's restitution; the "
                            "worksheet shows the federal FLSA measure and any state minimum wage as information only.",
