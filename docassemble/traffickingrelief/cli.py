@@ -8,6 +8,7 @@ and no traceback ever reaches the user: an unexpected error is one line naming i
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -53,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
                          help="require a PDF beside each DOCX (fails without LibreOffice)")
         pdf.add_argument("--no-pdf", dest="pdf", action="store_const", const=False, help="write DOCX only")
         p.add_argument("--quiet", action="store_true", help="no progress display")
+        p.add_argument("--filing-date", type=_filing_date, default=None, metavar="YYYY-MM-DD",
+                       help="intended filing date: screening and the papers' procedural dates count from it "
+                            "(default: today; a case file's own filing_date wins in the papers)")
 
     demo = sub.add_parser("demo", help="assemble the bundled fictional example into ./drafts",
                           description="Assemble the bundled fictional example case into ./drafts (or --out).")
@@ -140,13 +144,20 @@ def _families(text: str | None) -> list[str] | None:
     return names
 
 
+def _filing_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in the form YYYY-MM-DD: {text!r}") from None
+
+
 class _UsageError(Exception):
     """A command-line option that names something that does not exist (exit 2)."""
 
 
 def _run_assembly(case_path: Path, args, review: Review | None) -> int:
     result = assemble(case_path, Path(args.out), _families(args.families), review=review, pdf=args.pdf,
-                      progress=_progress(args.quiet))
+                      today=getattr(args, "filing_date", None), progress=_progress(args.quiet))
     if not args.quiet and sys.stderr.isatty():
         sys.stderr.write("\n")
     report = result.report
@@ -205,7 +216,7 @@ def _cmd_batch(args) -> int:
     families = _families(args.families)
     for i, path in enumerate(files, 1):
         try:
-            result = assemble(path, out / path.stem, families, pdf=args.pdf)
+            result = assemble(path, out / path.stem, families, pdf=args.pdf, today=args.filing_date)
             counts = len(result.report["missing_facts"]) + len(result.report["unknown_law"])
             kept = f", {len(result.kept)} of your file(s) kept" if result.kept else ""
             print(f"[{i}/{len(files)}] {path.name}: {len(result.documents)} files, {counts} placeholder(s){kept} "

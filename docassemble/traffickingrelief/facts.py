@@ -122,6 +122,7 @@ class Trafficking:
     ended_on: dt.date | None = None
     sought_services_on: dt.date | None = None
     official_documentation: tuple[str, ...] = ()
+    law_enforcement_requests: str | None = None  # "assisted", "declined", "not_asked": a condition in some laws
     unable_to_cooperate_due_to_trauma: bool | None = None
     trauma_explanation: str | None = None
 
@@ -153,6 +154,9 @@ class Record:
     trafficking_connection: str | None = None
     prosecutor_consent: str | None = None
     agency: str | None = None
+    disposition_type: str | None = None  # conviction: "guilty_plea", "no_contest_plea", "verdict", ...
+    dismissed_on_motion_of: str | None = None  # arrest dismissed: "prosecution", "defense", "court"
+    prosecuting_office: str | None = None
 
 
 @dataclass(frozen=True)
@@ -332,6 +336,8 @@ class CaseFile:
     family_members: tuple[FamilyMember, ...] = ()
     evidence: tuple[Evidence, ...] = ()
     confidential_filing_requested: bool = False
+    filing_date: dt.date | None = None  # the intended filing date (procedural dates count from it)
+    victims_to_notify: tuple[str, ...] = ()
     tvisa: TVisaRequest = field(default_factory=TVisaRequest)
     base_dir: Path | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -699,6 +705,8 @@ def _build(d: dict, raw: dict, base_dir: Path | None) -> CaseFile:
         family_members=_tuple(FamilyMember, d.get("family_members")),
         evidence=tuple(Evidence(**{**e, "elements": tuple(e.get("elements", ()))}) for e in d.get("evidence", ())),
         confidential_filing_requested=bool(d.get("requests", {}).get("confidential_filing", False)),
+        filing_date=d.get("filing_date"),
+        victims_to_notify=tuple(d.get("victims_to_notify", ())),
         tvisa=_tvisa(d.get("tvisa", {})),
         base_dir=base_dir,
         raw=raw,

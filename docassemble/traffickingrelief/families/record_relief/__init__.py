@@ -6,13 +6,18 @@ record-relief law and drafts one set of papers per court for the records it can 
 from __future__ import annotations
 
 import datetime as dt
+from contextvars import ContextVar
 
 from ...drafting import Draft
 from ...eligibility import Eligibility
 from ...facts import CaseFile
 from ...family import DraftFamily, register
-from .drafts import build_drafts, group_by_court
+from .drafts import build_drafts, group_by_court, route_for
 from .screening import screen_records
+
+# The day the screening ran for (assemble(..., today=), the CLI's --filing-date): procedural dates in the
+# papers count from it unless the case file names its own filing date.
+_SCREENED_FOR: ContextVar[dt.date | None] = ContextVar("record_relief_screened_for", default=None)
 
 
 @register
@@ -22,12 +27,14 @@ class RecordRelief(DraftFamily):
     data_section = "record_relief"
 
     def screen(self, case: CaseFile, today: dt.date) -> list[Eligibility]:
+        _SCREENED_FOR.set(today)
         return screen_records(case, today)
 
     def build(self, case: CaseFile, results: list[Eligibility], *, final: bool) -> list[Draft]:
         drafts: list[Draft] = []
+        filing_date = case.filing_date or _SCREENED_FOR.get() or dt.date.today()
         for group in group_by_court(results):
-            drafts += build_drafts(self, case, group, final)
+            drafts += build_drafts(self, case, group, final, filing_date)
         return drafts
 
     def warnings(self, case: CaseFile, results: list[Eligibility], drafts: list[Draft]) -> list[str]:
@@ -41,6 +48,11 @@ class RecordRelief(DraftFamily):
             for f in r.warnings:
                 out.append(f"{r.jurisdiction.code} {r.subject.id}: {f.text}"
                            + (f" [{f.fact.citation}]" if f.fact and f.fact.citation else ""))
+        for r in draftable:
+            out += route_for(r.jurisdiction, r.subject.item).notes
+        if any(d.kind == "official_form_worksheet" for d in drafts):
+            out.append("A mandatory official form applies: the set holds a field-by-field worksheet for the form, not "
+                       "the form itself. Fill in and file the official form.")
         for j in {r.jurisdiction.code: r.jurisdiction for r in draftable}.values():
             for note in j.value("record_relief.practice_notes") or []:
                 out.append(f"{j.code}: {note}")

@@ -7,20 +7,52 @@ one court). All legal content comes from the jurisdiction data through clause sl
 """
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import re
 from dataclasses import dataclass
 
-from ...drafting import (Draft, caption, human_list, oath, official_documents, signature_block,
+from ...drafting import (Draft, caption, format_date, human_list, oath, official_documents, signature_block,
                          trafficking_slots)
 from ...eligibility import Eligibility
 from ...facts import CaseFile, Record
 from ...forums import load_forum
-from ...jurisdictions import Jurisdiction
+from ...jurisdictions import Fact, Jurisdiction
 from ...rendering import DRAFT_NOTICE, Text
+from . import record_types
+from .screening import add_period
+
+
+@dataclass(frozen=True)
+class Route:
+    """The remedy's wording for one record: its type and the facts its title, link words, order text and
+    findings come from (see record_types)."""
+
+    kind: str
+    title: Fact
+    nexus: Fact
+    effects: Fact
+    findings: Fact
+    remedy: Fact
+    notes: tuple[str, ...] = ()
+
+
+def route_for(j: Jurisdiction, record: Record) -> Route:
+    kind = record_types.record_type(record)
+    parts, notes = {}, []
+    for key in ("document_title", "nexus", "relief_effects", "findings_language", "remedy_name"):
+        fact, note = record_types.wording(j, kind, key)
+        parts[key] = fact
+        if note:
+            notes.append(note)
+    return Route(kind, parts["document_title"], parts["nexus"], parts["relief_effects"], parts["findings_language"],
+                 parts["remedy_name"], tuple(notes))
 
 
 @dataclass(frozen=True)
 class CourtGroup:
-    """The records one set of papers covers: same jurisdiction, same court."""
+    """The records one set of papers covers: same jurisdiction, same court (or every court, where the
+    law puts several cases in one petition), same wording of the remedy."""
 
     index: int
     jurisdiction: Jurisdiction
@@ -35,45 +67,102 @@ class CourtGroup:
     def records(self) -> tuple[Record, ...]:
         return tuple(r.subject.item for r in self.results)
 
+    @property
+    def route(self) -> Route:
+        """The group's wording (every member shares the title, link words and findings: see group_by_court)."""
+        return route_for(self.jurisdiction, self.records[0])
+
+
+def _latest_court(records: list[Record], convictions_only: bool) -> str | None:
+    dated = [r for r in records if (r.conviction_date if convictions_only else (r.conviction_date or r.arrest_date))]
+    if not dated:
+        return records[0].court if not convictions_only else None
+    return max(dated, key=lambda r: r.conviction_date or r.arrest_date).court
+
 
 def group_by_court(results: list[Eligibility]) -> list[CourtGroup]:
-    """Draftable results grouped into one set of papers per court, in first-seen order."""
-    buckets: dict[tuple[str, str | None], list[Eligibility]] = {}
+    """Draftable results grouped by the statute's consolidation rule (``record_relief.consolidation``:
+    one petition for every case, one per court (the default), or one per case), then by the remedy's
+    wording for the record type, in first-seen order."""
+    buckets: dict[tuple, list[Eligibility]] = {}
     for result in results:
         if not result.draftable:
             continue
         j = result.jurisdiction
+        record = result.subject.item
+        route = route_for(j, record)
+        wording = (route.title.path, route.nexus.path, route.findings.path, route.remedy.path)
+        rule = j.value("record_relief.consolidation")
         venue = j.value("record_relief.venue") or {}
-        if venue.get("rule") == "most_recent_conviction":
-            key = (j.code, "__most_recent__")
+        if rule == "one_petition":
+            where = "__one__"
+        elif rule == "one_per_case":
+            where = ("__case__", record.id)
+        elif venue.get("rule") == "most_recent_conviction":
+            where = "__most_recent__"
         else:
-            key = (j.code, result.subject.item.court)
-        buckets.setdefault(key, []).append(result)
+            where = record.court
+        buckets.setdefault((j.code, where, wording), []).append(result)
     groups, per_code = [], {}
-    for (code, court), members in buckets.items():
-        if court == "__most_recent__":
-            dated = [m.subject.item for m in members if m.subject.item.conviction_date]
-            court = max(dated, key=lambda r: r.conviction_date).court if dated else None
+    for (code, where, _), members in buckets.items():
+        records = [m.subject.item for m in members]
+        if where == "__most_recent__":
+            court = _latest_court(records, convictions_only=True)
+        elif where == "__one__":
+            court = _latest_court(records, convictions_only=False)
+        else:
+            court = records[0].court
         per_code[code] = per_code.get(code, 0) + 1
         groups.append(CourtGroup(per_code[code], members[0].jurisdiction, court, tuple(members)))
     return groups
 
 
-def build_drafts(family, case: CaseFile, group: CourtGroup, final: bool) -> list[Draft]:
-    """Every document of the family for one court group."""
-    builder = _GroupBuilder(family, case, group, final)
-    drafts = [builder.motion(), builder.order(), builder.declaration(), builder.certificate()]
-    if case.confidential_filing_requested or case.client.use_pseudonym_in_filings:
+def build_drafts(family, case: CaseFile, group: CourtGroup, final: bool, filing_date: dt.date) -> list[Draft]:
+    """Every document of the family for one court group, in the forum's filing set where the forum
+    mandates an official form (then a worksheet for the form takes the place of the freeform papers)."""
+    builder = _GroupBuilder(family, case, group, final, filing_date)
+    forms = builder.official_forms()
+    filing_set = builder.forum.value("filing_set.record_relief") or []
+    freeform = not forms or bool({"motion", "petition"} & set(filing_set))
+    drafts = [builder.worksheet(form) for form in forms]
+    if freeform:
+        drafts += [builder.motion(), builder.order(), builder.declaration()]
+    drafts.append(builder.certificate())
+    if freeform and (case.confidential_filing_requested or case.client.use_pseudonym_in_filings):
         drafts.append(builder.seal_motion())
     drafts.append(builder.checklist())
     return drafts
 
 
+# Words that show whose voice a case-file text is in.
+_FIRST_PERSON = re.compile(r"\b(I|me|my|mine|myself)\b")
+_THIRD_PERSON = re.compile(r"\b(she|her|hers|herself|he|him|his|himself|they|them|their|theirs|themselves|the client|"
+                           r"my client|the movant|the petitioner|the defendant|the applicant|the survivor)\b", re.I)
+
+
+def own_words(text: str | None) -> str | None:
+    """The text when it can stand in the client's own voice, else None. A text in the first person is the
+    client's; a text that speaks of someone in the third person with no "I" or "me" is a summary written
+    about the client ("She was arrested ...") and is never put in the client's mouth."""
+    if not text:
+        return None
+    if _FIRST_PERSON.search(text) or not _THIRD_PERSON.search(text):
+        return text
+    return None
+
+
+_VICTIM_EVIDENCE = ("official_documentation", "service_provider_letter", "medical", "declaration", "other", None)
+
+
 class _GroupBuilder:
-    def __init__(self, family, case: CaseFile, group: CourtGroup, final: bool):
+    def __init__(self, family, case: CaseFile, group: CourtGroup, final: bool, filing_date: dt.date):
         self.family, self.case, self.group, self.final = family, case, group, final
+        self.filing_date = case.filing_date or filing_date
         self.j = group.jurisdiction
         self.forum = load_forum(self.j.code)
+        self.route = group.route
+        self.letters = {e.id: chr(ord("A") + i) if i < 26 else f"A{chr(ord('A') + i - 26)}"
+                        for i, e in enumerate(case.evidence)}
 
     # -- helpers ---------------------------------------------------------------------------
     def _new(self, kind: str, title: str, template: str) -> Draft:
@@ -86,6 +175,9 @@ class _GroupBuilder:
     def _source(self, draft: Draft, key: str, label: str):
         return draft.citation_slot(self.j, f"record_relief.{key}", label)
 
+    def _route_slot(self, draft: Draft, fact: Fact, label: str):
+        return lambda clause_id: draft.law(fact, label, clause_id)
+
     def _caption(self, draft: Draft, title: Text) -> None:
         counties = [r.county for r in self.group.records if r.county]
         caption(draft, forum=self.forum, court=self.group.court, county=counties[0] if counties else None,
@@ -94,11 +186,12 @@ class _GroupBuilder:
 
     def _document_kind(self) -> str:
         """"petition" or "motion", as the remedy's own title has it (the forum's party label follows it)."""
-        title = self.j.value("record_relief.document_title") or ""
+        title = self.route.title.value or self.j.value("record_relief.document_title") or ""
         return "petition" if "petition" in title.lower() else "motion"
 
     def _remedy_title(self, draft: Draft) -> Text:
-        return draft.law(self.j.fact("record_relief.document_title"), "title of the motion", "title")
+        return draft.law(self.route.title, f"title of the {self._document_kind()} for "
+                         f"{record_types.described(self.route.kind)}", "title")
 
     def _signature(self, draft: Draft) -> list[Text]:
         return signature_block(draft, self.case.preparer)
@@ -113,6 +206,37 @@ class _GroupBuilder:
     def _documents(self) -> list[str]:
         return official_documents(self.case)
 
+    def _exhibits(self, draft: Draft, kinds: tuple, label: str) -> Text:
+        """Exhibit letters (A, B, ... in the case file's evidence order) for the evidence of these kinds."""
+        chosen = [e for e in self.case.evidence if e.kind in kinds]
+        if not chosen:
+            return draft.fact(None, label)
+        return human_list([Text(f"Exhibit {self.letters[e.id]}, ", e.title) for e in chosen])
+
+    def _effects(self, draft: Draft, record: Record) -> Text:
+        route = route_for(self.j, record)
+        return draft.law(route.effects, f"what the order does for {record_types.described(route.kind)}", "effects")
+
+    def _offices_to_serve(self, draft: Draft) -> list[Text]:
+        """The prosecuting office of each record, from the case file or the data's pattern for the county."""
+        pattern = self.j.fact("record_relief.prosecutor_office")
+        offices: list[Text] = []
+        seen = set()
+        for r in self.group.records:
+            if r.prosecuting_office:
+                office = Text(r.prosecuting_office)
+            elif pattern.known and r.county:
+                office = draft.law(dataclasses.replace(pattern, value=pattern.value.replace("{county}", r.county)),
+                                   "prosecuting office to serve", "certificate.service")
+            else:
+                office = draft.fact(None, f"prosecuting office to serve for case {r.case_number or r.id}")
+            if str(office) not in seen:
+                seen.add(str(office))
+                offices.append(office)
+        for agency in sorted({r.agency for r in self.group.records if r.agency}):
+            offices.append(Text(agency, " (arresting agency)"))
+        return offices
+
     # -- documents -------------------------------------------------------------------------
     def motion(self) -> Draft:
         d = self._new("motion", "Motion for record relief", "motion.docx")
@@ -124,32 +248,109 @@ class _GroupBuilder:
                         if consent and all(c == "obtained" for c in consent) else d.fact(None, "the prosecutor's written consent"))
         flags = {"presumption": self.j.value("record_relief.official_documentation_presumption") is True and bool(docs),
                  "consent_required": self.j.value("record_relief.prosecutor_consent_required") is True}
+        nexus = self._route_slot(d, self.route.nexus, "the statute's words linking the offense to the trafficking")
         slots = dict(
             movant=d.context["movant"], citation=self._law(d, "citation", "statute"),
-            remedy=self._law(d, "remedy_name", "name of the remedy"),
-            nexus=self._law(d, "nexus", "the statute's words linking the offense to the trafficking"),
+            remedy=self._route_slot(d, self.route.remedy, "name of the remedy"),
+            nexus=nexus,
             standard=self._law(d, "standard_of_proof", "standard of proof"),
             documents=human_list(docs), presumption_citation=self._source(d, "official_documentation_presumption", "presumption from official documentation"),
             consent_citation=self._source(d, "prosecutor_consent_required", "prosecutor consent requirement"), consent=consent_text,
-            time_limit=self._law(d, "filing_time_limit", "time limit for filing"),
-            evidence=d.fact(human_list([e.title for e in self.case.evidence]) if self.case.evidence else None,
-                            "evidence supporting the motion"),
+            evidence=human_list([Text(f"Exhibit {self.letters[e.id]}, ", e.title) for e in self.case.evidence])
+            if self.case.evidence else d.fact(None, "evidence supporting the motion"),
             attachments=self._law(d, "required_attachments", "attachments the law requires"),
-            findings=self._law(d, "findings_language", "findings the statute allows (e.g. legal defect)"),
+            findings=self._route_slot(d, self.route.findings, "findings the statute allows (e.g. legal defect)"),
             **self._trafficking_slots(d),
         )
         paragraphs = d.clauses("motion", flags, **slots)
         for record in self.group.records:
-            paragraphs += d.clauses("motion_record", record=self._record_label(d, record),
-                                    connection=d.fact(record.trafficking_connection, "how the offense connects to the trafficking"))
-        effects = self._law(d, "relief_effects", "what the order does (vacate, expunge, seal)")
+            paragraphs += d.clauses(
+                "motion_record", record=self._record_label(d, record), nexus=nexus,
+                record_type=record_types.described(record_types.record_type(record)),
+                summary=d.fact(record.trafficking_connection, "how the offense connects to the trafficking"),
+                exhibits=Text("see the declaration") + (Text("; ", self._exhibits(d, ("court_record",), ""))
+                                                         if any(e.kind == "court_record" for e in self.case.evidence) else Text()))
+        paragraphs += self._argument(d, slots)
+        paragraphs += self._procedure(d)
+        effects = [p for r in self.group.records
+                   for p in d.clauses("motion_prayer_record", record=self._record_label(d, r), effects=self._effects(d, r))]
         d.context.update(
             paragraphs=paragraphs,
             schedule=[self._schedule_row(d, r) for r in self.group.records],
-            prayer=d.clauses("motion_prayer", remedy=slots["remedy"], citation=slots["citation"], effects=effects),
+            prayer=d.clauses("motion_prayer", remedy=slots["remedy"], citation=slots["citation"]) + effects
+            + d.clauses("motion_prayer_closing"),
             signature=self._signature(d),
         )
         return d
+
+    def _argument(self, d: Draft, slots: dict) -> list[Text]:
+        """The statute's elements, each mapped to the facts and exhibits that meet it (a placeholder where none do)."""
+        t = self.case.trafficking
+        condition = self._condition(d)
+        args = dict(slots, exhibits=self._exhibits(d, _VICTIM_EVIDENCE, "exhibits showing victim status"),
+                    time_limit=self._law(d, "filing_time_limit", "time limit for filing"),
+                    ended_on=d.fact(t.ended_on, "date the trafficking ended"),
+                    sought_services_on=d.fact(t.sought_services_on, "date the client first sought services"),
+                    filing_date=Text(format_date(self.filing_date)), condition=condition or Text())
+        lib = d.library
+        out = [d.compose(lib.clause("motion_argument", "motion.argument_heading"), args).styled("bold"),
+               d.compose(lib.clause("motion_argument", "motion.element_victim"), args)]
+        out += d.clauses("motion_element_link")
+        out.append(d.compose(lib.clause("motion_argument", "motion.element_timeliness"), args))
+        if condition is not None:
+            out.append(d.compose(lib.clause("motion_argument", "motion.element_condition"), args))
+        return out
+
+    def _condition(self, d: Draft) -> Text | None:
+        """The law-enforcement condition as pleaded (None where the law sets none)."""
+        fact = self.j.fact("record_relief.law_enforcement_assistance_condition")
+        if not fact.known:
+            return None
+        law = d.law(fact, "condition about help given to law enforcement", "motion.element_condition")
+        answer = self.case.trafficking.law_enforcement_requests
+        cooperation = [c.cooperation for c in self.case.law_enforcement_contacts if c.cooperation]
+        if answer == "assisted":
+            facts = Text(d.common["party"], " helped law enforcement when asked")
+            if cooperation:
+                facts.append(Text(" (", human_list(cooperation), ")"))
+        elif answer == "not_asked":
+            facts = Text("law enforcement did not ask ", d.common["party"], " for help")
+        else:
+            facts = d.fact(None, "whether the client helped law enforcement when asked, or why not")
+        return Text(law, "; ", facts)
+
+    def _procedure(self, d: Draft) -> list[Text]:
+        """Hearing, response window (with its date counted from the filing date), fees, waivers, sealing and
+        notice to victims: each where the data holds it."""
+        j = self.j
+        facts = {k: j.fact(f"record_relief.{k}") for k in ("hearing", "response_window", "fees", "fee_waiver",
+                                                           "confidential_filing", "victim_notice")}
+        flags = {"has_hearing": facts["hearing"].known, "has_response": facts["response_window"].known,
+                 "has_fees": facts["fees"].known, "has_fee_waiver": facts["fee_waiver"].known,
+                 "has_sealing": facts["confidential_filing"].known, "has_victim_notice": facts["victim_notice"].known}
+        if not any(flags.values()):
+            return []
+        response = Text()
+        if flags["has_response"]:
+            window = facts["response_window"]
+            days = window.value["days"]
+            after = window.value.get("after", "filing")
+            due = add_period(self.filing_date, days=days)
+            response = Text(d.law(dataclasses.replace(window, value=f"{window.value['party']} may respond within {days} "
+                                                              f"days after {after}"), "response window", "motion.response"),
+                            f". Counted from {after} on {format_date(self.filing_date)}, a response is due by "
+                            f"{format_date(due)}.")
+            if window.citation:
+                response.append(Text(" See ", d.citation(window, "response window", "motion.response"), "."))
+        heading = Text("PROCEDURE").styled("bold")
+        return [heading] + d.clauses(
+            "motion_procedure", flags,
+            hearing=lambda c: d.law(facts["hearing"], "hearing rule", c), response=response,
+            fees=lambda c: d.law(facts["fees"], "fees", c), fee_waiver=lambda c: d.law(facts["fee_waiver"], "fee waiver", c),
+            sealing=lambda c: d.law(facts["confidential_filing"], "filing under seal", c),
+            victims=lambda c: Text(d.law(facts["victim_notice"], "notice to victims", c), " ",
+                                   d.fact(human_list(self.case.victims_to_notify) if self.case.victims_to_notify else None,
+                                          "victims to notify")))
 
     def _schedule_row(self, d: Draft, r: Record) -> dict:
         when = r.conviction_date if r.kind == "conviction" else r.arrest_date
@@ -160,40 +361,60 @@ class _GroupBuilder:
                 "disposition": d.fact(r.disposition, "disposition") if r.kind == "conviction"
                 else d.fact(r.disposition and r.disposition.replace("_", " "), "disposition of the arrest"),
                 "sentence_completed": (d.fact(r.sentence_completed_on, "date the sentence was completed")
-                                       if r.kind == "conviction" else Text("not applicable (arrest)"))}
+                                       if r.kind == "conviction" else Text("not applicable (no conviction)"))}
 
     def order(self) -> Draft:
         d = self._new("proposed_order", "Proposed order", "proposed_order.docx")
         self._caption(d, Text("[PROPOSED] ORDER GRANTING ", self._remedy_title(d)))
-        document_title = self._law(d, "document_title", "title of the motion")
+        document_title = self._route_slot(d, self.route.title, "title of the motion")
         citation = self._law(d, "citation", "statute")
-        effects = self._law(d, "relief_effects", "what the order does (vacate, expunge, seal)")
         d.context.update(
             paragraphs=d.clauses("order", document_title=document_title, movant=d.context["movant"], citation=citation,
                                  standard=self._law(d, "standard_of_proof", "standard of proof"),
-                                 nexus=self._law(d, "nexus", "the statute's words linking the offense to the trafficking"),
-                                 findings=self._law(d, "findings_language", "findings the statute allows (e.g. legal defect)")),
+                                 nexus=self._route_slot(d, self.route.nexus, "the statute's words linking the offense to the trafficking"),
+                                 findings=self._route_slot(d, self.route.findings, "findings the statute allows (e.g. legal defect)")),
             ordered=[p for r in self.group.records
-                     for p in d.clauses("order_record", record=self._record_label(d, r), effects=effects)],
+                     for p in d.clauses("order_record", record=self._record_label(d, r), document_title=document_title,
+                                        record_type=record_types.described(record_types.record_type(r)),
+                                        effects=self._effects(d, r))],
             closing=d.clauses("order_closing", agencies=self._law(d, "after_order_notify", "agencies to receive the order")),
         )
         return d
 
     def declaration(self) -> Draft:
+        """The client's own declaration: first person throughout. A case-file text written about the client
+        (a preparer's third-person summary) is never put in the client's mouth: a placeholder asks for the
+        client's own words instead."""
         d = self._new("declaration", "Movant's declaration", "declaration.docx")
         self._caption(d, Text())
         d.context["title"] = Text("DECLARATION OF ", d.common["party"], " IN SUPPORT OF ",
                                   self._remedy_title(d)).styled("bold", "caps")
         docs = self._documents()
+        t = self.case.trafficking
         cooperation = [c.cooperation for c in self.case.law_enforcement_contacts if c.cooperation]
-        flags = {"has_documents": bool(docs), "has_cooperation": bool(cooperation)}
-        paragraphs = d.clauses("declaration", flags, document_title=self._law(d, "document_title", "title of the motion"),
-                               narrative=d.fact(self.case.trafficking.narrative, "the movant's account, in their own words"),
+        condition = self.j.fact("record_relief.law_enforcement_assistance_condition").known
+        statement = {"assisted": Text("When law enforcement asked me for help, I helped."),
+                     "not_asked": Text("Law enforcement never asked me for help with an investigation or prosecution.")
+                     }.get(t.law_enforcement_requests) or d.fact(None, "in the declarant's own words: whether law "
+                                                                      "enforcement asked for help, and what the declarant did")
+        flags = {"has_documents": bool(docs), "has_cooperation": bool(cooperation), "has_condition": condition}
+        slots = self._trafficking_slots(d)
+        means_words = [w for w, flag in (("force", t.force), ("fraud", t.fraud), ("coercion", t.coercion)) if flag]
+        slots["means"] = d.fact(human_list(means_words) if means_words else None, "how the trafficker controlled the declarant")
+        own_means = own_words(t.means_description)
+        paragraphs = d.clauses("declaration", flags, document_title=self._route_slot(d, self.route.title, "title of the motion"),
+                               narrative=d.fact(own_words(t.narrative), "the declarant's account, in the declarant's own words"),
+                               means_own_words=d.fact(own_means, "in the declarant's own words: how the trafficker "
+                                                                 "controlled the declarant"),
+                               ended_on=d.fact(t.ended_on, "date the trafficking ended"),
+                               sought_services_on=d.fact(t.sought_services_on, "date the declarant first sought services"),
                                documents=human_list(docs), cooperation=human_list(cooperation),
-                               **self._trafficking_slots(d))
+                               condition_statement=statement, **slots)
         for record in self.group.records:
             paragraphs += d.clauses("declaration_record", record=self._record_label(d, record),
-                                    connection=d.fact(record.trafficking_connection, "how the offense connects to the trafficking"))
+                                    connection=d.fact(own_words(record.trafficking_connection),
+                                                      "in the declarant's own words: how this offense connects to "
+                                                      "the trafficking (the case file has only a summary)"))
         d.context.update(
             paragraphs=paragraphs,
             attestation=d.clauses("declaration_closing", attestation=oath(
@@ -205,13 +426,52 @@ class _GroupBuilder:
     def certificate(self) -> Draft:
         d = self._new("certificate_of_service", "Certificate of service", "certificate_of_service.docx")
         self._caption(d, Text("CERTIFICATE OF SERVICE"))
+        offices = self._offices_to_serve(d)
+        law = self.j.fact("record_relief.service")
+        served = Text(human_list(offices), " (the law: ", d.law(law, "parties the law says must be served",
+                                                                  "certificate.service"), ")")
         d.context.update(
-            paragraphs=d.clauses("certificate", document_title=self._law(d, "document_title", "title of the motion"),
-                                 citation=self._law(d, "citation", "statute"),
-                                 served=self._law(d, "service", "parties the law says must be served"),
-                                 method=d.fact(None, "method of service (mail, hand delivery, e-filing)")),
+            paragraphs=d.clauses("certificate", {"has_victims": bool(self.case.victims_to_notify)},
+                                 document_title=self._route_slot(d, self.route.title, "title of the motion"),
+                                 citation=self._law(d, "citation", "statute"), served=served,
+                                 method=d.fact(None, "method of service (mail, hand delivery, e-filing)"),
+                                 victims=human_list(self.case.victims_to_notify)),
             signature=self._signature(d),
         )
+        return d
+
+    def official_forms(self) -> list[dict]:
+        """The forum's mandatory official forms for record relief (empty when none is known)."""
+        return [f for f in (self.forum.value("official_forms.record_relief", self.group.court) or []) if f.get("title")]
+
+    def worksheet(self, form: dict) -> Draft:
+        """A field-by-field worksheet for a mandatory official form: titled as a worksheet, never as the form."""
+        d = self._new("official_form_worksheet", "Worksheet for an official form", "working_paper.docx")
+        fact = self.forum.fact("official_forms.record_relief", self.group.court)
+        d.convention(fact, "mandatory official form", "worksheet")
+        records = self.group.records
+        docs = self._documents()
+        fields = [
+            ("Petitioner's name", d.fact(self.case.client.filing_name, "client's name")),
+            ("Court", d.fact(self.group.court, "court")),
+            ("County", d.fact(next((r.county for r in records if r.county), None), "county")),
+            ("Case numbers", Text.join([d.fact(r.case_number, "case number") for r in records])),
+            ("Offenses", Text.join([Text(r.offence) for r in records], "; ")),
+            ("Dates of arrest", Text.join([d.fact(r.arrest_date, "date of arrest") for r in records])),
+            ("Arresting agencies", Text.join([d.fact(r.agency, "arresting agency") for r in records])),
+            ("Dispositions", Text.join([Text(record_types.LABELS[record_types.record_type(r)]) for r in records], "; ")),
+            ("Official documentation of victim status", d.fact(human_list(docs) if docs else None,
+                                                               "official documentation of victim status")),
+            ("How each offense connects to the trafficking (for the sworn statement, in the client's own words)",
+             Text.join([Text(self._record_label(d, r), ": ", d.fact(own_words(r.trafficking_connection),
+                        "the client's own words on the link for this record")) for r in records], "; ")),
+        ]
+        title = Text("WORKSHEET FOR OFFICIAL FORM ", form.get("id") or "", " (NOT THE FORM): ", form["title"])
+        d.context.update(
+            draft_notice="" if self.final else DRAFT_NOTICE, title=title.styled("bold"),
+            intro=d.clauses("worksheet", form_title=form["title"], form_citation=form.get("citation") or "the law")[0],
+            items=[d.compose(d.library.clause("worksheet_items", "worksheet.field"), {"field": f, "answer": a})
+                   for f, a in fields])
         return d
 
     def seal_motion(self) -> Draft:
@@ -222,19 +482,20 @@ class _GroupBuilder:
         and_pseudonym = ", and to proceed under the pseudonym used in this caption" if pseudonym else ""
         d.context.update(
             paragraphs=d.clauses("seal_motion", movant=d.context["movant"],
-                                 document_title=self._law(d, "document_title", "title of the motion"),
+                                 document_title=self._route_slot(d, self.route.title, "title of the motion"),
                                  and_pseudonym=and_pseudonym, jurisdiction_name=self.j.name,
                                  confidential_filing=self._law(d, "confidential_filing",
                                                                "local standard for sealing or pseudonymous filing")),
             schedule=[],
-            prayer=d.clauses("seal_prayer", and_pseudonym_prayer=", and allow Movant to proceed by pseudonym" if pseudonym else ""),
+            prayer=d.clauses("seal_prayer", and_pseudonym_prayer=Text(", and allow ", d.common["party"],
+                                                                      " to proceed by pseudonym") if pseudonym else ""),
             signature=self._signature(d),
         )
         return d
 
     def checklist(self) -> Draft:
-        d = self._new("after_order_checklist", "After-order checklist", "after_order_checklist.docx")
-        intro = d.clauses("checklist", document_title=self._law(d, "document_title", "title of the motion"),
+        d = self._new("after_order_checklist", "After-order checklist", "working_paper.docx")
+        intro = d.clauses("checklist", document_title=self._route_slot(d, self.route.title, "title of the motion"),
                           court=d.fact(self.group.court, "court"),
                           case_numbers=Text.join([d.fact(r.case_number, "case number") for r in self.group.records]))[0]
         items_by_id = {c["id"]: c for c in d.library.section("checklist_items")}
@@ -245,6 +506,7 @@ class _GroupBuilder:
         for agency in sorted({r.agency for r in self.group.records if r.agency}):
             items.append(d.compose(items_by_id["checklist.arresting_agency"], {"agency": agency}))
         items += [d.compose(items_by_id["checklist.confirm"], {}), d.compose(items_by_id["checklist.immigration"], {})]
-        d.context.update(draft_notice="" if self.final else DRAFT_NOTICE, intro=intro, items=items)
+        d.context.update(draft_notice="" if self.final else DRAFT_NOTICE, intro=intro, items=items,
+                         title=Text("AFTER THE ORDER: WHO TO NOTIFY"))
         return d
 

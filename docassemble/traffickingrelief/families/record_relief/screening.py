@@ -14,6 +14,7 @@ from ...eligibility import (BAR, CONSENT, NOT_YET_ELIGIBLE, OK, REVIEW, WAIT, WA
                             Eligibility, Finding, Subject, decide)
 from ...facts import CaseFile, Record
 from ...jurisdictions import Jurisdiction, load_jurisdiction
+from . import record_types
 
 FAMILY = "record_relief"
 _CLASS_RANK = {"violation": 0, "misdemeanor": 1, "felony": 2}
@@ -49,21 +50,36 @@ def screen_record(record: Record, case: CaseFile, today: dt.date) -> Eligibility
 
 
 def _record_kind(record: Record, case: CaseFile, j: Jurisdiction, today: dt.date) -> list[Finding]:
-    checks = []
-    if record.kind == "arrest":
-        checks.append(("record_relief.covers_arrests", "arrests that did not end in a conviction"))
-    if record.juvenile_adjudication:
-        checks.append(("record_relief.covers_juvenile_adjudications", "juvenile adjudications"))
+    """Whether the law reaches this type of record (a plea, an acquittal, a diversion...)."""
+    kind = record_types.record_type(record)
+    what = record_types.LABELS[kind]
     out = []
-    for key, what in checks:
-        fact = j.fact(key)
-        if fact.value is True:
-            out.append(Finding(OK, f"The law covers {what}.", fact))
-        elif fact.value is False:
-            out.append(Finding(BAR, f"The law does not cover {what}.", fact))
-        else:
-            out.append(Finding(REVIEW, f"Whether the law covers {what} is not known.", fact))
+    if kind == record_types.ARREST and record.kind == "arrest":
+        out.append(Finding(REVIEW, "How the arrest ended (never charged, dismissed, acquitted, diversion) is not "
+                                   "recorded; the remedy's wording depends on it.", None,
+                           missing="how the arrest ended"))
+    fact = record_types.coverage(j, kind)
+    if fact is None:
+        return out
+    general = {"record_relief.covers_arrests": "arrests that did not end in a conviction",
+               "record_relief.covers_juvenile_adjudications": "juvenile adjudications"}.get(fact.path.split(":", 1)[1])
+    covered = f"{general} (this record: {what})" if general else f"this record type ({what})"
+    if fact.value is True:
+        out.append(Finding(OK, f"The law covers {covered}.", fact))
+    elif fact.value is False:
+        out.append(Finding(BAR, f"The law does not cover {covered}.{_others(j)}", fact))
+    else:
+        out.append(Finding(REVIEW, f"Whether the law covers {covered} is not known.", fact))
     return out
+
+
+def _others(j: Jurisdiction) -> str:
+    """Other record-clearing laws the data names, for a record this remedy does not reach."""
+    others = j.fact("record_relief.other_remedies")
+    if others.value:
+        tier = "" if others.verified else f" (not verified: {others.tier})"
+        return f" Other remedies to consider in {j.name}: {'; '.join(others.value)}{tier}."
+    return " Check other record-clearing laws with an attorney."
 
 
 def normalise_statute(text: str) -> str:
@@ -105,14 +121,14 @@ def _offence_scope(record: Record, case: CaseFile, j: Jurisdiction, today: dt.da
     described = scope["description"]
     categories = set(record.offence_categories)
     if _cites(record, scope.get("excluded_statutes", [])) or categories & set(scope.get("excluded_categories", [])):
-        return out + [Finding(BAR, f"The offense is excluded from relief ({described}).", fact)]
+        return out + [Finding(BAR, f"The offense is excluded from relief ({described}).{_others(j)}", fact)]
     limit = scope.get("max_offence_class")
     if limit:
         if record.offence_class is None:
             out.append(Finding(REVIEW, f"The law is limited by offense class ({described}); the class is not recorded.",
                                fact, missing="offense class"))
         elif _CLASS_RANK[record.offence_class] > _CLASS_RANK[limit]:
-            return out + [Finding(BAR, f"The offense class is above what the law covers ({described}).", fact)]
+            return out + [Finding(BAR, f"The offense class is above what the law covers ({described}).{_others(j)}", fact)]
     kind = scope["scope"]
     if kind == "all":
         out.append(Finding(OK, f"The law covers any offense ({described}).", fact))
@@ -120,7 +136,7 @@ def _offence_scope(record: Record, case: CaseFile, j: Jurisdiction, today: dt.da
         if record.violent is False:
             out.append(Finding(OK, f"The offense is recorded as non-violent ({described}).", fact))
         elif record.violent is True:
-            out.append(Finding(BAR, f"The law covers only non-violent offenses ({described}).", fact))
+            out.append(Finding(BAR, f"The law covers only non-violent offenses ({described}).{_others(j)}", fact))
         else:
             out.append(Finding(REVIEW, f"The law covers only non-violent offenses ({described}); whether this "
                                        "offense counts as violent is not recorded.", fact, missing="whether the offense is violent"))
@@ -134,8 +150,8 @@ def _offence_scope(record: Record, case: CaseFile, j: Jurisdiction, today: dt.da
             out.append(Finding(REVIEW, f"The law lists the offenses it covers ({described}); this offense's statute "
                                        "and type are not recorded.", fact, missing="statute or type of offense"))
         else:
-            out.append(Finding(BAR, f"The offense is outside the offenses the law lists ({described}). Check other "
-                                    "record-clearing laws with an attorney.", fact))
+            out.append(Finding(BAR, f"The offense is outside the offenses the law lists ({described}).{_others(j)}",
+                               fact))
     elif kind == "all_except":
         if not record.statute and not categories:
             out.append(Finding(REVIEW, f"The law excludes some offenses ({described}); this offense's statute and type "
@@ -241,18 +257,79 @@ def _sentence_complete(record: Record, case: CaseFile, j: Jurisdiction, today: d
 
 
 def _later_conviction(record: Record, case: CaseFile, j: Jurisdiction, today: dt.date) -> list[Finding]:
+    """A later conviction that the law treats as a bar: within a window of years, or at any time."""
     fact = j.fact("record_relief.disqualifying_later_conviction_years")
     years = fact.value
-    if not years or record.kind != "conviction":
-        return []
-    if record.conviction_date is None:
-        return [Finding(REVIEW, f"A later conviction within {years} years disqualifies; the conviction date is not "
-                                "recorded.", fact, missing="date of conviction")]
-    window_end = add_period(record.conviction_date, years=years)
+    if not years:
+        return _any_later_conviction(record, case, j)
+    base = record.conviction_date if record.kind == "conviction" else record.arrest_date
+    if base is None:
+        what = "date of conviction" if record.kind == "conviction" else "date of arrest"
+        return [Finding(REVIEW, f"A later conviction within {years} years disqualifies; the {what} is not "
+                                "recorded.", fact, missing=what)]
+    window_end = add_period(base, years=years)
+    undated = [o for o in case.convictions if o is not record and o.conviction_date is None]
     for other in case.convictions:
-        if other is not record and other.conviction_date and record.conviction_date < other.conviction_date <= window_end:
-            return [Finding(BAR, f"Another conviction followed within {years} years, which disqualifies.", fact)]
-    return []
+        if other is not record and other.conviction_date and base < other.conviction_date <= window_end:
+            return [Finding(BAR, f"Another conviction ({other.offence}, {other.conviction_date.isoformat()}) followed "
+                                 f"within {years} years, which disqualifies.", fact)]
+    if undated:
+        return [Finding(REVIEW, f"A later conviction within {years} years disqualifies; another conviction's date is "
+                                "not recorded.", fact, missing="date of every other conviction")]
+    return [Finding(OK, f"No later conviction within {years} years is recorded.", fact)]
+
+
+def _any_later_conviction(record: Record, case: CaseFile, j: Jurisdiction) -> list[Finding]:
+    fact = j.fact("record_relief.later_conviction_bars")
+    if fact.value is not True:
+        return []
+    others = [o for o in case.convictions if o is not record]
+    base = record.conviction_date if record.kind == "conviction" else record.arrest_date
+    if others and base is None:
+        return [Finding(REVIEW, "A later conviction bars relief; this record's date is not recorded.", fact,
+                        missing="date of conviction" if record.kind == "conviction" else "date of arrest")]
+    later = [o for o in others if o.conviction_date and o.conviction_date > base]
+    if later:
+        return [Finding(BAR, f"A later conviction ({later[0].offence}, {later[0].conviction_date.isoformat()}) bars "
+                             "relief.", fact)]
+    if any(o.conviction_date is None for o in others):
+        return [Finding(REVIEW, "A later conviction bars relief; another conviction's date is not recorded.", fact,
+                        missing="date of every other conviction")]
+    return [Finding(OK, "No later conviction is recorded.", fact)]
+
+
+def _pending_charges(record: Record, case: CaseFile, j: Jurisdiction, today: dt.date) -> list[Finding]:
+    """A pending charge that the law treats as a bar; a question when the case file does not say."""
+    fact = j.fact("record_relief.pending_charges_bar")
+    if fact.value is not True:
+        return []
+    if "pending_charges" not in case.raw:
+        return [Finding(REVIEW, "A pending criminal charge bars relief; the case file does not say whether any charge "
+                                "is pending.", fact, missing="whether any criminal charge is pending")]
+    pending = [p for p in case.pending_charges]
+    if pending:
+        return [Finding(BAR, f"A pending criminal charge bars relief until it is resolved ({len(pending)} pending: "
+                             f"{', '.join(p.offence for p in pending)}).", fact)]
+    return [Finding(OK, "No criminal charge is pending, as the law requires.", fact)]
+
+
+def _law_enforcement_condition(record: Record, case: CaseFile, j: Jurisdiction, today: dt.date) -> list[Finding]:
+    """A condition of relief about help given to law enforcement when asked."""
+    fact = j.fact("record_relief.law_enforcement_assistance_condition")
+    if not fact.known:
+        return []
+    answer = case.trafficking.law_enforcement_requests
+    if answer == "assisted":
+        return [Finding(OK, "The client helped law enforcement when asked, which the law makes a condition.", fact)]
+    if answer == "not_asked":
+        return [Finding(OK, "Law enforcement did not ask the client for help, so the condition is met on the facts "
+                            "recorded; confirm it.", fact)]
+    if answer == "declined":
+        return [Finding(REVIEW, f"The law makes help given to law enforcement when asked a condition ({fact.value}); "
+                                "the client declined. Check whether an exception applies.", fact)]
+    return [Finding(REVIEW, f"The law makes help given to law enforcement when asked a condition ({fact.value}); "
+                            "the case file does not say whether the client was asked or helped.", fact,
+                    missing="whether the client helped law enforcement when asked")]
 
 
 def _connection(record: Record, case: CaseFile, j: Jurisdiction, today: dt.date) -> list[Finding]:
@@ -272,4 +349,4 @@ def _filing_time(record: Record, case: CaseFile, j: Jurisdiction, today: dt.date
 
 
 _RULES = (_record_kind, _offence_scope, _failed_defence, _prosecutor_consent, _one_time, _waiting_period,
-          _sentence_complete, _later_conviction, _connection, _filing_time)
+          _sentence_complete, _later_conviction, _pending_charges, _law_enforcement_condition, _connection, _filing_time)
