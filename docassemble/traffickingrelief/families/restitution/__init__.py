@@ -13,6 +13,7 @@ from ...drafting import Draft
 from ...eligibility import Eligibility
 from ...facts import CaseFile
 from ...family import DraftFamily, register
+from ...jurisdictions import Jurisdiction
 from ...wages import to_csv, xlsx_bytes
 from .command import WorksheetCommand
 from .drafts import build_drafts
@@ -34,6 +35,11 @@ class Restitution(DraftFamily):
 
     def build(self, case: CaseFile, results: list[Eligibility], *, final: bool) -> list[Draft]:
         return build_drafts(self, case, results, final)
+
+    def coverage(self, j: Jurisdiction) -> dict:
+        """As the default, naming the remedy where the data says restitution is available."""
+        available = j.value("restitution.available")
+        return {**super().coverage(j), "remedy": "restitution order" if available else None}
 
     def exports(self, case: CaseFile, results: list[Eligibility], drafts: list[Draft]) -> dict[str, str]:
         """The worksheet as CSV beside the drafts. (The Excel workbook, ``workbook``, joins it once the core
