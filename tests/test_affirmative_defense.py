@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 
 import pytest
+from pypdf import PdfReader
 
 from docassemble.traffickingrelief import assemble, screen
 from docassemble.traffickingrelief.errors import CaseFileError
@@ -66,6 +67,15 @@ def test_washington_prostitution_charge_gets_notice_declaration_and_pattern_base
     assert "I am the Defendant in this case." in declaration
     assert "[MISSING: the client's own words on part 1 of the defense]" in declaration  # never invented
     assert "under penalty of perjury under the laws of the State of Washington" in declaration
+
+
+def test_the_pdf_carries_the_same_citation_and_caption(tmp_path, soffice):
+    data = case_with(charge("WA", statute="RCW 9A.88.030", offence_categories=["prostitution"],
+                            court="Spokane County District Court"))
+    result = assemble(case_of(data), tmp_path / "out", families=FAMILY, pdf=True, today=TODAY)
+    pdf = result.out_dir / "affirmative_defense" / "WA-1-notice.pdf"
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(pdf).pages).split())
+    assert "RCW 9A.88.040" in text and "WA-CR-2026-0042" in text and "Rowan Fictional" in text
 
 
 def test_federal_charge_uses_18_usc_28_with_sealing_and_no_invented_burden_or_pattern(tmp_path):
