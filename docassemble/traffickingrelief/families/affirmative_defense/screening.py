@@ -54,7 +54,7 @@ def _availability(j: Jurisdiction) -> list[Finding]:
                                 "defense papers are drafted until an attorney confirms one.", available)]
     if kind.value == "immunity":
         return [Finding(REVIEW, f"{j.name} gives trafficking victims immunity rather than a defense "
-                                f"({j.value(key('scope')) or 'scope not recorded'}). Immunity is usually raised "
+                                f"({(j.value(key('scope')) or 'scope not recorded').rstrip('.')}). Immunity is usually raised "
                                 "by a motion to dismiss, which this family does not draft.", citation)]
     if kind.value is None:
         return [Finding(REVIEW, f"{j.name} has a trafficking-victim law, but whether it is a defense or an immunity "
