@@ -102,12 +102,12 @@ def test_no_police_report_and_a_conviction_are_warned_and_addressed(tmp_path):
 
 
 def test_a_state_without_program_data_leaves_every_detail_blank(tmp_path):
-    data = claim_case(crime_jurisdiction="OH")
+    data = claim_case(crime_jurisdiction="KY")
     [result] = compensation_results(data)
     assert result.status == "needs_review" and result.draftable
     assert any("time limit to apply is not in the data" in f.text for f in result.findings)
     assemble(case_of(data), tmp_path / "out", ["compensation"], pdf=False, today=TODAY)
-    letter = docx_text(tmp_path / "out/compensation/OH-compensation-cover-letter.docx")
+    letter = docx_text(tmp_path / "out/compensation/KY-compensation-cover-letter.docx")
     assert "[MISSING: name of the crime victim compensation program (not in the jurisdiction data)]" in letter
     assert "[MISSING: the program's time limit for applying (not in the jurisdiction data)]" in letter
 
@@ -169,3 +169,13 @@ def test_where_the_program_accepts_other_proof_the_warning_says_so():
     assert "cannot be denied only because the victim did not make a police report" in warning.text
     assert warning.fact.tier == "official" and result.jurisdiction.value("compensation.filing_deadline").startswith(
         "within seven years")
+
+
+def test_a_program_that_bars_victims_with_felony_convictions_is_warned():
+    data = claim_case(crime_jurisdiction="OH")
+    data["convictions"] = [{"id": "c1", "jurisdiction": "OH", "offence": "Drug possession", "court": "Example Court",
+                            "case_number": "CR-2023-0001", "conviction_date": "2023-05-01"}]
+    [result] = compensation_results(data)
+    warning = next(f for f in result.findings if f.fact and f.fact.path == "OH:compensation.conduct_limit")
+    assert "felony conviction" in warning.text and "within 10 years" in warning.text and warning.fact.tier == "official"
+    assert result.draftable  # a warning for the advocate, not a decision that the claim fails
