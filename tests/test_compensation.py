@@ -179,3 +179,14 @@ def test_a_program_that_bars_victims_with_felony_convictions_is_warned():
     warning = next(f for f in result.findings if f.fact and f.fact.path == "OH:compensation.conduct_limit")
     assert "felony conviction" in warning.text and "within 10 years" in warning.text and warning.fact.tier == "official"
     assert result.draftable  # a warning for the advocate, not a decision that the claim fails
+
+
+def test_the_pdfs_carry_the_same_program_and_total(tmp_path, soffice):
+    from pypdf import PdfReader
+
+    assemble(case_of(claim_case(crime_jurisdiction="NJ")), tmp_path / "out", ["compensation"], pdf=True, today=TODAY)
+    read = lambda name: " ".join(" ".join(p.extract_text() for p in PdfReader(  # noqa: E731
+        tmp_path / "out/compensation" / name).pages).split())
+    letter = read("NJ-compensation-cover-letter.pdf")
+    assert "Victims of Crime Compensation Office" in letter and "within five years" in letter
+    assert "Total: $1,234.56" in read("NJ-compensation-expense-schedule.pdf")

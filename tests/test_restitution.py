@@ -253,3 +253,15 @@ def test_a_state_that_takes_the_greatest_of_three_measures_says_so():
     assert "plus the greatest of" in formula.text and formula.fact.citation == "N.D.C.C. § 12.1-41-09"
     assert any("promised to pay" in f.text for f in result.findings if f.kind == "warn")
     assert result.subject.item.calculation.states == ("ND",)
+
+
+def test_the_pdfs_carry_the_same_figures(tmp_path, soffice):
+    from pypdf import PdfReader
+
+    assemble(case_of(loss_case()), tmp_path / "out", ["restitution"], pdf=True, today=TODAY)
+    letter = " ".join(" ".join(p.extract_text() for p in PdfReader(
+        tmp_path / "out/restitution/US-restitution-request-letter.pdf").pages).split())
+    assert "18 U.S.C. § 1593" in letter and "$4,575.00" in letter and "$9,150.00" in letter
+    sheet = " ".join(" ".join(p.extract_text() for p in PdfReader(
+        tmp_path / "out/restitution/US-restitution-worksheet.pdf").pages).split())
+    assert sheet.count("$457.50") == 10
