@@ -349,3 +349,28 @@ def test_cli_filing_date_sets_the_papers_dates(tmp_path):
     with pytest.raises(SystemExit):
         main(["assemble", str(path), "--out", str(tmp_path / "bad"), "--filing-date", "2027-02-30"])
     assert not (tmp_path / "bad").exists()
+
+
+# -- the report, made for review ----------------------------------------------------------------------------
+
+
+def test_review_checklist_by_document_and_paragraph_most_severe_first(tmp_path):
+    result, folder = _assemble(tmp_path, _case(convictions=[_us_record(1)]))
+    checklist = result.report["review_checklist"]
+    order = ["blocking", "warning", "note"]
+    assert [order.index(i["severity"]) for i in checklist] == sorted(order.index(i["severity"]) for i in checklist)
+    blocking = [i for i in checklist if i["severity"] == "blocking"]
+    # unknown law in the order's operative text, and the client's own words the declaration needs
+    assert {"document": "US-1-proposed-order", "paragraphs": ["order.transmit"], "severity": "blocking",
+            "text": "Unknown law: agencies to receive the order (not in the jurisdiction data)."} in blocking
+    assert any(i["document"] == "US-1-declaration" and "own words" in i["text"] for i in blocking)
+    assert any(i["severity"] == "warning" and i["text"].startswith("Confirm standard of proof") for i in checklist)
+    assert any(i["severity"] == "note" and i["document"] is None for i in checklist)
+    markdown = result.report_markdown.read_text(encoding="utf-8")
+    assert "## Review checklist (most severe first)" in markdown
+    assert "| blocking | US-1-proposed-order | order.transmit |" in markdown
+
+
+def test_no_gap_is_recorded_for_a_condition_the_law_does_not_set(tmp_path):
+    result, folder = _assemble(tmp_path, _case(convictions=[_us_record(1)]))
+    assert not any("law enforcement asked" in m["label"] for m in result.report["missing_facts"])

@@ -78,9 +78,50 @@ def build_report(case: CaseFile, results: list[Eligibility], drafts: list[Draft]
         "unknown_law": [e for e in law_used if e["value"] is None],
         "missing_facts": [{"document": d.stem, **m} for d in drafts for m in d.missing if m["kind"] == "fact"],
         "warnings": _warnings(case, results, drafts, families, pdf_note),
+        "review_checklist": review_checklist(drafts, _warnings(case, results, drafts, families, pdf_note)),
         "jurisdiction_data": {r.jurisdiction.code: r.jurisdiction.data_as_of.isoformat() for r in results
                               if r.jurisdiction},
     }
+
+
+SEVERITIES = ("blocking", "warning", "note")
+
+
+def _operative(draft: Draft, clauses: list[str]) -> bool:
+    """Whether the paragraphs are operative: anything in a proposed order, a title, an oath, a prayer for relief
+    or the relief itself."""
+    return draft.kind == "proposed_order" or any(
+        c in ("title", "oath", "effects") or "prayer" in c for c in clauses)
+
+
+def review_checklist(drafts: list[Draft], warnings: list[str]) -> list[dict]:
+    """What the reviewing attorney must do, by document and paragraph, most severe first.
+
+    blocking: law the data does not know in an operative paragraph, or a fact missing from a paper that is
+    filed; warning: other unknown law, and law to confirm (no official or verbatim source); note: the
+    report's warnings, and facts missing from working papers that are not filed."""
+    items = []
+    for order, draft in enumerate(drafts):
+        def where(path):
+            return (draft.law_used.get(path) or {}).get("clauses", [])
+        for m in draft.missing:
+            clauses = where(m["fact"]) if m["fact"] else []
+            if m["kind"] == "law":
+                severity = "blocking" if _operative(draft, clauses) else "warning"
+                text = f"Unknown law: {m['label']}."
+            else:
+                severity = "blocking" if draft.layout is not None else "note"
+                text = f"Missing fact: {m['label']}."
+            items.append({"severity": severity, "document": draft.stem, "paragraphs": clauses, "text": text,
+                          "_order": order})
+        for u in draft.unsettled:
+            items.append({"severity": "warning", "document": draft.stem, "paragraphs": where(u["fact"]),
+                          "text": f"Confirm {u['label']} (source tier: {u['tier']}); accept it by name "
+                                  f"({u['fact']}) for a final set.", "_order": order})
+    items += [{"severity": "note", "document": None, "paragraphs": [], "text": w, "_order": len(drafts)}
+              for w in warnings]
+    items.sort(key=lambda i: (SEVERITIES.index(i["severity"]), i["_order"]))
+    return [{k: v for k, v in i.items() if k != "_order"} for i in items]
 
 
 def _number_sources(law_used: list[dict]) -> list[dict]:
@@ -133,6 +174,11 @@ def render_markdown(report: dict) -> str:
                                                 if x["citation"] else "") for x in s["reasons"])
         lines.append(f"| {s['record_id']} ({s['record_kind']}) | {s['jurisdiction']} | {STATUS_LABELS[s['status']]} | "
                      f"{s['earliest_filing_date'] or ''} | {reasons} |")
+    lines += ["", "## Review checklist (most severe first)", "", "| severity | document | paragraph | to do |",
+              "|---|---|---|---|"]
+    for item in report.get("review_checklist", []):
+        lines.append(f"| {item['severity']} | {item['document'] or '(whole set)'} | {', '.join(item['paragraphs'])} | "
+                     f"{item['text'].replace('|', '/')} |")
     lines += ["", "## Warnings", ""] + ([f"- {w}" for w in report["warnings"]] or ["- none"])
     lines += ["", "## Missing facts (placeholders in the drafts)", ""]
     lines += [f"- {m['document']}: {m['label']}" for m in report["missing_facts"]] or ["- none"]

@@ -393,10 +393,13 @@ class _GroupBuilder:
         t = self.case.trafficking
         cooperation = [c.cooperation for c in self.case.law_enforcement_contacts if c.cooperation]
         condition = self.j.fact("record_relief.law_enforcement_assistance_condition").known
-        statement = {"assisted": Text("When law enforcement asked me for help, I helped."),
-                     "not_asked": Text("Law enforcement never asked me for help with an investigation or prosecution.")
-                     }.get(t.law_enforcement_requests) or d.fact(None, "in the declarant's own words: whether law "
-                                                                      "enforcement asked for help, and what the declarant did")
+        answered = {"assisted": Text("When law enforcement asked me for help, I helped."),
+                    "not_asked": Text("Law enforcement never asked me for help with an investigation or prosecution.")
+                    }.get(t.law_enforcement_requests)
+
+        def statement(clause_id: str) -> Text:  # asked for only where the law sets the condition
+            return answered or d.fact(None, "in the declarant's own words: whether law enforcement asked for help, "
+                                            "and what the declarant did")
         flags = {"has_documents": bool(docs), "has_cooperation": bool(cooperation), "has_condition": condition}
         slots = self._trafficking_slots(d)
         means_words = [w for w, flag in (("force", t.force), ("fraud", t.fraud), ("coercion", t.coercion)) if flag]
