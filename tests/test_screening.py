@@ -12,7 +12,7 @@ from tests.conftest import TODAY, case_of, minimal_case
 
 
 def only(data: dict, today: dt.date = TODAY):
-    [result] = screen(case_of(data), today)
+    [result] = screen(case_of(data), today, ["record_relief"])
     return result
 
 
@@ -68,7 +68,7 @@ def tennessee_case(last_sentence_done: str) -> dict:
 
 
 def test_tennessee_waits_one_year_from_the_most_recent_sentence():
-    results = screen(case_of(tennessee_case("2026-06-01")), TODAY)
+    results = screen(case_of(tennessee_case("2026-06-01")), TODAY, ["record_relief"])
     # Both records wait for the same clock: one year after the most recent sentence ended (hand-worked).
     assert [r.status for r in results] == [NOT_YET_ELIGIBLE, NOT_YET_ELIGIBLE]
     assert {r.earliest_date for r in results} == {dt.date(2027, 6, 1)}
@@ -76,7 +76,7 @@ def test_tennessee_waits_one_year_from_the_most_recent_sentence():
 
 
 def test_tennessee_after_the_wait_is_not_barred_by_time():
-    results = screen(case_of(tennessee_case("2025-06-01")), TODAY)
+    results = screen(case_of(tennessee_case("2025-06-01")), TODAY, ["record_relief"])
     assert all(r.status != NOT_YET_ELIGIBLE for r in results)
     assert "has passed" in texts(results[0])
 
@@ -84,7 +84,7 @@ def test_tennessee_after_the_wait_is_not_barred_by_time():
 def test_tennessee_one_time_remedy_already_used():
     data = tennessee_case("2025-06-01")
     data["prior_relief"] = [{"jurisdiction": "TN", "citation": "Tenn. Code Ann. § 40-32-105", "granted_on": "2021-05-05"}]
-    assert {r.status for r in screen(case_of(data), TODAY)} == {NOT_ELIGIBLE}
+    assert {r.status for r in screen(case_of(data), TODAY, ["record_relief"])} == {NOT_ELIGIBLE}
 
 
 def test_colorado_failed_affirmative_defence_bars_relief():
