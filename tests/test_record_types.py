@@ -131,6 +131,7 @@ THIRD_PERSON_CLIENT = ("she", "her", "hers", "herself", "the movant", "the petit
 def _outside_quotes(text: str) -> str:
     import re
 
+    text = re.sub(r"\[(MISSING|CONFIRM): [^\]]*\]", "", text)  # placeholders name what is missing, in no one's voice
     return re.sub(r"\"[^\"]*\"|\u201c[^\u201d]*\u201d", "", text)
 
 
@@ -374,3 +375,16 @@ def test_review_checklist_by_document_and_paragraph_most_severe_first(tmp_path):
 def test_no_gap_is_recorded_for_a_condition_the_law_does_not_set(tmp_path):
     result, folder = _assemble(tmp_path, _case(convictions=[_us_record(1)]))
     assert not any("law enforcement asked" in m["label"] for m in result.report["missing_facts"])
+
+
+def test_victim_notice_and_the_countys_prosecutor_from_the_data(tmp_path):
+    md = dict(minimal_case()["convictions"][0], jurisdiction="MD", court="District Court of Maryland for Example County",
+              statute="Md. Code, Crim. Law § 11-303", offence_categories=["prostitution"], county="Example")
+    ar = dict(minimal_case()["convictions"][0], id="c2", jurisdiction="AR", court="Example County Circuit Court",
+              statute="Ark. Code Ann. § 5-70-102", offence_categories=["prostitution"], county="Example")
+    data = _case(convictions=[md, ar], victims_to_notify=["the complaining witness in case 1"])
+    result, folder = _assemble(tmp_path, data)
+    motion = docx_text(folder / "MD-1-motion.docx")
+    assert "Notice to victims: notice to any victim or victim's representative, mailed to the last known address" in motion
+    assert "the complaining witness in case 1" in motion
+    assert "the Prosecuting Attorney for Example County" in docx_text(folder / "AR-1-certificate-of-service.docx")
