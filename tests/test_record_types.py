@@ -388,3 +388,23 @@ def test_victim_notice_and_the_countys_prosecutor_from_the_data(tmp_path):
     assert "Notice to victims: notice to any victim or victim's representative, mailed to the last known address" in motion
     assert "the complaining witness in case 1" in motion
     assert "the Prosecuting Attorney for Example County" in docx_text(folder / "AR-1-certificate-of-service.docx")
+
+
+@pytest.mark.parametrize("code, court, statute, category, form_words", [
+    ("AR", "Example County Circuit Court", "Ark. Code Ann. § 5-70-102", "prostitution", "Uniform Petition to Seal Records"),
+    ("VA", "Example County Circuit Court", None, "prostitution", "Petition for Vacatur"),
+    ("GA", "Superior Court of Example County", None, "prostitution", "Petition to vacate conviction"),
+])
+def test_no_freeform_paper_is_titled_as_a_mandatory_form(tmp_path, code, court, statute, category, form_words):
+    record = dict(minimal_case()["convictions"][0], jurisdiction=code, court=court, statute=statute,
+                  offence_categories=[category], county="Example")
+    result, folder = _assemble(tmp_path, _case(convictions=[record]))
+    files = sorted(p.name for p in folder.glob(f"{code}-1-*.docx"))
+    assert f"{code}-1-official-form-worksheet.docx" in files, files
+    assert f"{code}-1-motion.docx" not in files  # the form's own title would have headed a freeform paper
+    for name in files:
+        if name.endswith("official-form-worksheet.docx"):
+            continue
+        lines = docx_text(folder / name).splitlines()
+        title_lines = [line for line in lines[:6] if line.strip()]
+        assert not any(line.strip().upper().startswith(form_words.upper()) for line in title_lines), name
