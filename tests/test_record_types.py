@@ -386,7 +386,7 @@ def test_victim_notice_and_the_countys_prosecutor_from_the_data(tmp_path):
     result, folder = _assemble(tmp_path, data)
     motion = docx_text(folder / "MD-1-motion.docx")
     assert "Notice to victims: notice to any victim or victim's representative, mailed to the last known address" in motion
-    assert "the complaining witness in case 1" in motion
+    assert "(Md. Rule 4-333.1(c)). Victims to notify: the complaining witness in case 1" in motion
     assert "the Prosecuting Attorney for Example County" in docx_text(folder / "AR-1-certificate-of-service.docx")
 
 

@@ -354,13 +354,21 @@ class _GroupBuilder:
                             f"{format_date(due)}.")
             if window.citation:
                 response.append(Text(" See ", d.citation(window, "response window", "motion.response"), "."))
+        def cited(key: str, label: str):
+            """The rule with its citation, as a court paper states it."""
+            def slot(clause_id: str) -> Text:
+                fact = facts[key]
+                text = d.law(fact, label, clause_id)
+                return Text(text, " (", d.citation(fact, label, clause_id), ")") if fact.citation else text
+            return slot
+
         heading = Text("PROCEDURE").styled("bold")
         return [heading] + d.clauses(
             "motion_procedure", flags,
-            hearing=lambda c: d.law(facts["hearing"], "hearing rule", c), response=response,
-            fees=lambda c: d.law(facts["fees"], "fees", c), fee_waiver=lambda c: d.law(facts["fee_waiver"], "fee waiver", c),
-            sealing=lambda c: d.law(facts["confidential_filing"], "filing under seal", c),
-            victims=lambda c: Text(d.law(facts["victim_notice"], "notice to victims", c), " ",
+            hearing=cited("hearing", "hearing rule"), response=response,
+            fees=cited("fees", "fees"), fee_waiver=cited("fee_waiver", "fee waiver"),
+            sealing=cited("confidential_filing", "filing under seal"),
+            victims=lambda c: Text(cited("victim_notice", "notice to victims")(c), ". Victims to notify: ",
                                    d.fact(human_list(self.case.victims_to_notify) if self.case.victims_to_notify else None,
                                           "victims to notify")))
 
