@@ -57,3 +57,14 @@ def test_no_paper_carries_provenance(assembled):
         if found:
             leaks[doc["file"]] = found
     assert leaks == {}
+
+
+def test_no_declaration_speaks_of_the_client_in_the_third_person(assembled):
+    """Every record's summary here says "She was arrested ..."; no declaration of any jurisdiction repeats it."""
+    declarations = [d["file"] for d in assembled.report["documents"] if d["kind"] == "declaration"]
+    assert declarations
+    for name in declarations:
+        body = docx_text(assembled.out_dir / name).split("declare:", 1)[-1]
+        body = re.sub(r"\[(MISSING|CONFIRM): [^\]]*\]", "", body)  # placeholders name what is missing, in no one's voice
+        body = re.sub(r"\bI am the \w+", "", re.sub(r"\"[^\"]*\"", "", body))
+        assert not re.search(r"\b(she|her|hers|herself|the client|the movant|the petitioner)\b", body, re.I), name

@@ -131,6 +131,7 @@ THIRD_PERSON_CLIENT = ("she", "her", "hers", "herself", "the movant", "the petit
 def _outside_quotes(text: str) -> str:
     import re
 
+    text = re.sub(r"\[(MISSING|CONFIRM): [^\]]*\]", "", text)  # placeholders name what is missing, in no one's voice
     return re.sub(r"\"[^\"]*\"|\u201c[^\u201d]*\u201d", "", text)
 
 
@@ -374,3 +375,36 @@ def test_review_checklist_by_document_and_paragraph_most_severe_first(tmp_path):
 def test_no_gap_is_recorded_for_a_condition_the_law_does_not_set(tmp_path):
     result, folder = _assemble(tmp_path, _case(convictions=[_us_record(1)]))
     assert not any("law enforcement asked" in m["label"] for m in result.report["missing_facts"])
+
+
+def test_victim_notice_and_the_countys_prosecutor_from_the_data(tmp_path):
+    md = dict(minimal_case()["convictions"][0], jurisdiction="MD", court="District Court of Maryland for Example County",
+              statute="Md. Code, Crim. Law § 11-303", offence_categories=["prostitution"], county="Example")
+    ar = dict(minimal_case()["convictions"][0], id="c2", jurisdiction="AR", court="Example County Circuit Court",
+              statute="Ark. Code Ann. § 5-70-102", offence_categories=["prostitution"], county="Example")
+    data = _case(convictions=[md, ar], victims_to_notify=["the complaining witness in case 1"])
+    result, folder = _assemble(tmp_path, data)
+    motion = docx_text(folder / "MD-1-motion.docx")
+    assert "Notice to victims: notice to any victim or victim's representative, mailed to the last known address" in motion
+    assert "(Md. Rule 4-333.1(c)). Victims to notify: the complaining witness in case 1" in motion
+    assert "the Prosecuting Attorney for Example County" in docx_text(folder / "AR-1-certificate-of-service.docx")
+
+
+@pytest.mark.parametrize("code, court, statute, category, form_words", [
+    ("AR", "Example County Circuit Court", "Ark. Code Ann. § 5-70-102", "prostitution", "Uniform Petition to Seal Records"),
+    ("VA", "Example County Circuit Court", None, "prostitution", "Petition for Vacatur"),
+    ("GA", "Superior Court of Example County", None, "prostitution", "Petition to vacate conviction"),
+])
+def test_no_freeform_paper_is_titled_as_a_mandatory_form(tmp_path, code, court, statute, category, form_words):
+    record = dict(minimal_case()["convictions"][0], jurisdiction=code, court=court, statute=statute,
+                  offence_categories=[category], county="Example")
+    result, folder = _assemble(tmp_path, _case(convictions=[record]))
+    files = sorted(p.name for p in folder.glob(f"{code}-1-*.docx"))
+    assert f"{code}-1-official-form-worksheet.docx" in files, files
+    assert f"{code}-1-motion.docx" not in files  # the form's own title would have headed a freeform paper
+    for name in files:
+        if name.endswith("official-form-worksheet.docx"):
+            continue
+        lines = docx_text(folder / name).splitlines()
+        title_lines = [line for line in lines[:6] if line.strip()]
+        assert not any(line.strip().upper().startswith(form_words.upper()) for line in title_lines), name

@@ -319,3 +319,24 @@ def test_unknown_citizenship(case_dir):
     for key in ("tvisa", "evidence"):
         del data[key]
     assert tvisa_results(make_case(case_dir, data)) == []  # nothing points to a T visa
+
+
+@pytest.mark.parametrize("path", ["../outside.pdf", "/etc/hostname", "link.pdf"])
+def test_exhibit_paths_stay_inside_the_case_folder(case_dir, tmp_path, path):
+    text_pdf(tmp_path / "outside.pdf", 1, "outside")
+    (case_dir / "link.pdf").symlink_to(tmp_path / "outside.pdf")
+    data = case_data()
+    data["evidence"][0]["path"] = path
+    with pytest.raises(CaseFileError, match=r"evidence\[0\]\.path: must name a file inside the case file's folder"):
+        build_packet_for_case(make_case(case_dir, data), fake_drafts(tmp_path), tmp_path / "packet")
+    assert not (tmp_path / "packet" / PACKET_NAME).exists()
+
+
+def test_packet_command_refuses_bad_input_before_writing(case_dir, tmp_path):
+    from docassemble.traffickingrelief.cli import main
+
+    data = case_data()
+    data["evidence"][0]["path"] = "../outside.pdf"
+    (case_dir / "case.yml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert main(["packet", str(case_dir / "case.yml"), "--out", str(tmp_path / "out")]) == 2
+    assert not (tmp_path / "out").exists()

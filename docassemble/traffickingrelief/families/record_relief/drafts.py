@@ -122,16 +122,28 @@ def build_drafts(family, case: CaseFile, group: CourtGroup, final: bool, filing_
     mandates an official form (then a worksheet for the form takes the place of the freeform papers)."""
     builder = _GroupBuilder(family, case, group, final, filing_date)
     forms = builder.official_forms()
-    filing_set = builder.forum.value("filing_set.record_relief") or []
-    freeform = not forms or bool({"motion", "petition"} & set(filing_set))
+    filing_set = set(builder.forum.value("filing_set.record_relief") or [])
+    titles = [_bare(f["title"]) for f in forms]
+    own_title = _bare(group.route.title.value or "")
+    # A freeform paper is never drafted under a mandatory form's title: the form's worksheet takes its place.
+    moving = not forms or (bool({"motion", "petition"} & filing_set) and own_title and
+                           not any(own_title.startswith(t) or t.startswith(own_title) for t in titles))
+    order = not forms or ("proposed_order" in filing_set and not any("order" in t for t in titles))
+    sworn = not forms or bool({"declaration", "affidavit", "affirmation"} & filing_set)
     drafts = [builder.worksheet(form) for form in forms]
-    if freeform:
-        drafts += [builder.motion(), builder.order(), builder.declaration()]
+    drafts += [builder.motion()] if moving else []
+    drafts += [builder.order()] if order else []
+    drafts += [builder.declaration()] if sworn else []
     drafts.append(builder.certificate())
-    if freeform and (case.confidential_filing_requested or case.client.use_pseudonym_in_filings):
+    if case.confidential_filing_requested or case.client.use_pseudonym_in_filings:
         drafts.append(builder.seal_motion())
     drafts.append(builder.checklist())
     return drafts
+
+
+def _bare(title: str) -> str:
+    """A title without its parenthetical remarks, lower-case, for comparing a paper's title with a form's."""
+    return re.sub(r"\s+", " ", re.sub(r"\([^)]*\)", "", title)).strip().lower()
 
 
 # Words that show whose voice a case-file text is in.
@@ -342,13 +354,21 @@ class _GroupBuilder:
                             f"{format_date(due)}.")
             if window.citation:
                 response.append(Text(" See ", d.citation(window, "response window", "motion.response"), "."))
+        def cited(key: str, label: str):
+            """The rule with its citation, as a court paper states it."""
+            def slot(clause_id: str) -> Text:
+                fact = facts[key]
+                text = d.law(fact, label, clause_id)
+                return Text(text, " (", d.citation(fact, label, clause_id), ")") if fact.citation else text
+            return slot
+
         heading = Text("PROCEDURE").styled("bold")
         return [heading] + d.clauses(
             "motion_procedure", flags,
-            hearing=lambda c: d.law(facts["hearing"], "hearing rule", c), response=response,
-            fees=lambda c: d.law(facts["fees"], "fees", c), fee_waiver=lambda c: d.law(facts["fee_waiver"], "fee waiver", c),
-            sealing=lambda c: d.law(facts["confidential_filing"], "filing under seal", c),
-            victims=lambda c: Text(d.law(facts["victim_notice"], "notice to victims", c), " ",
+            hearing=cited("hearing", "hearing rule"), response=response,
+            fees=cited("fees", "fees"), fee_waiver=cited("fee_waiver", "fee waiver"),
+            sealing=cited("confidential_filing", "filing under seal"),
+            victims=lambda c: Text(cited("victim_notice", "notice to victims")(c), ". Victims to notify: ",
                                    d.fact(human_list(self.case.victims_to_notify) if self.case.victims_to_notify else None,
                                           "victims to notify")))
 

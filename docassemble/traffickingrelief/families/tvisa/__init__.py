@@ -6,6 +6,7 @@ page-stamped PDF of the drafts and the client's exhibits, built by ``packet.py``
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,5 +83,11 @@ def build_packet_for_case(case: CaseFile, drafts_dir: Path, out_dir: Path, *, sk
     index_path = None
     if screened:
         index = build_drafts(family, case, screened[0], final, page_ranges=ranges)[1]
-        index_path = render_docx(index.template, index.context, out_dir / f"{index.stem}.docx", index.title)
+        index_path = out_dir / f"{index.stem}.docx"
+        partial = out_dir / f".{index.stem}.docx.tmp"
+        try:  # whole or not at all, like the packet
+            render_docx(index.template, index.context, partial, index.title)
+            os.replace(partial, index_path)
+        finally:
+            partial.unlink(missing_ok=True)
     return CasePacket(result, tuple(unattached), index_path)

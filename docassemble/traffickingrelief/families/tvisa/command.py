@@ -29,12 +29,17 @@ class PacketCommand:
 
     def run(self, args) -> int:
         from ...assembly import assemble
+        from ...errors import CaseFileError
         from ...facts import load_case
         from . import PACKET_FOLDER, build_packet_for_case
+        from .exhibits import ordered_exhibits, outside_paths
 
         case = load_case(args.case)
-        out = Path(args.out)
-        assembled = assemble(case, out, ["tvisa"], pdf=True)
+        problems = outside_paths(case)
+        if problems:  # bad input is refused before anything is written
+            raise CaseFileError(problems)
+        ordered_exhibits(case)  # checks tvisa.exhibit_order
+        assembled = assemble(case, Path(args.out), ["tvisa"], pdf=True)
         if not any(d["file"].startswith("tvisa/") for d in assembled.report["documents"]):
             print("traffickingrelief: no T-visa drafts for this case (see the assembly report); no packet was built.")
             return FAILED

@@ -10,6 +10,7 @@ the client's own words: it never writes the client's story for them.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Mapping
 
 from ...drafting import Draft, format_date, human_list, signature_block
@@ -226,7 +227,10 @@ class _Builder:
     def _checklist_row(self, evidence_id: str) -> list[Text]:
         x = next(x for x in self.exhibits if x.evidence.id == evidence_id)
         path = exhibit_file(self.case, x.evidence)
-        file_state = "no file named" if path is None else ("attached" if path.is_file() else "file not found")
+        base = (self.case.base_dir or Path.cwd()).resolve()
+        file_state = ("no file named" if path is None
+                      else "not usable (outside the case file's folder)" if not path.resolve().is_relative_to(base)
+                      else "attached" if path.is_file() else "file not found")
         return [Text(x.letter), Text(x.evidence.title), Text(file_state),
                 Text(f"needed ({language_name(x.evidence.language)})" if x.needs_translation else "not needed")]
 

@@ -58,6 +58,18 @@ def exhibit_file(case: CaseFile, e: Evidence) -> Path | None:
     return (case.base_dir or Path.cwd()) / e.path
 
 
+def outside_paths(case: CaseFile) -> list[str]:
+    """Problems for exhibit paths that leave the case file's folder (absolute, ``..``, or a link out of it):
+    a case file from elsewhere must not pull other files on this machine into a packet."""
+    base = (case.base_dir or Path.cwd()).resolve()
+    problems = []
+    for i, e in enumerate(case.evidence):
+        path = exhibit_file(case, e)
+        if path is not None and not path.resolve().is_relative_to(base):
+            problems.append(f"evidence[{i}].path: must name a file inside the case file's folder")
+    return problems
+
+
 def certificate_stem(exhibit: Exhibit | None) -> str:
     return f"translator-certificate-exhibit-{exhibit.letter.lower()}" if exhibit else "translator-certificate-declaration"
 
@@ -65,6 +77,9 @@ def certificate_stem(exhibit: Exhibit | None) -> str:
 def packet_items(case: CaseFile, drafts_dir: Path, group_labels: dict[str, str]) -> tuple[list[PacketItem], list[str]]:
     """The packet's items (cover letter, exhibits, each translation's certificate after its exhibit) and the
     ids of exhibits the case file gives no file for (they cannot be attached)."""
+    problems = outside_paths(case)
+    if problems:
+        raise CaseFileError(problems)
     items = [PacketItem("cover-letter", "Cover letter", drafts_dir / "cover-letter.pdf", kind="draft")]
     unattached = []
     declaration_certificate = drafts_dir / f"{certificate_stem(None)}.pdf"
