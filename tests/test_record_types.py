@@ -408,3 +408,16 @@ def test_no_freeform_paper_is_titled_as_a_mandatory_form(tmp_path, code, court, 
         lines = docx_text(folder / name).splitlines()
         title_lines = [line for line in lines[:6] if line.strip()]
         assert not any(line.strip().upper().startswith(form_words.upper()) for line in title_lines), name
+
+
+def test_a_conviction_of_unknown_kind_gets_no_trial_wording_and_a_question(tmp_path):
+    result, folder = _assemble(tmp_path, _case(convictions=[_us_record(1, disposition=None)]))
+    order = docx_text(folder / "US-1-proposed-order.docx")
+    assert "verdict" not in order.lower() and "acquittal" not in order.lower()
+    assert "whether the conviction followed a plea or a verdict" in _screening(result)["c1"]["missing_facts"]
+
+
+def test_who_moved_to_dismiss_is_in_the_schedule(tmp_path):
+    arrest = _us_record(3, kind="arrest", disposition="dismissed", dismissed_on_motion_of="prosecution")
+    result, folder = _assemble(tmp_path, _case(arrests=[arrest]))
+    assert "dismissed (on the prosecution's motion)" in docx_text(folder / "US-1-motion.docx")

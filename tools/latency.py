@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
 from helpers import Interview, percentile  # noqa: E402
-from paths import DOWNLOAD_ID, ES_CASE, NY_CASE, PA_CASE, REVIEW_ID, walk  # noqa: E402
+from paths import DOWNLOAD_ID, ES_CASE, NY_CASE, PA_CASE, REVIEW_ID, WAITING_ID, walk  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
@@ -63,9 +63,14 @@ def one_run(browser, url: str, case, lang: str | None, extra: dict,
         walk(it, case, **(overrides or {}))
         it.expect_question(DOWNLOAD_ID)
         first = it.steps[0].seconds
-        generation = [s.seconds for s in it.steps if s.from_id == REVIEW_ID and s.to_id == DOWNLOAD_ID]
-        assert len(generation) == 1, f"expected one generation step, got {generation}"
-        pages = [s.seconds for s in it.steps[1:] if not (s.from_id == REVIEW_ID and s.to_id == DOWNLOAD_ID)]
+        # "Make the papers" to the download screen: one step when the papers are made in the request;
+        # with the background task, the quick answer (a progress screen) and its refreshes until ready.
+        making = [s for s in it.steps if s.from_id in (REVIEW_ID, WAITING_ID)]
+        assert making and making[-1].to_id == DOWNLOAD_ID, f"no generation step: {making}"
+        generation = [sum(s.seconds for s in making)]
+        background = making[0].to_id == WAITING_ID
+        pages = [s.seconds for s in it.steps[1:]
+                 if s.from_id != WAITING_ID and not (s.from_id == REVIEW_ID and not background)]
         return pages, generation[0], first, len(it.visited)
     finally:
         context.close()
@@ -111,9 +116,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"server {args.url}, path {args.path} ({case.state}{', ' + lang if lang else ''}), {args.runs} runs, "
           f"{len(pages) // max(args.runs, 1)} page-to-page transitions each, {time.perf_counter() - t0:.1f} s")
     print(f"screens from the first to the download screen: {screens}")
-    print(f"page-to-page latency (generation step excluded): {fmt(pages)}")
+    print(f"page-to-page latency (progress refreshes excluded; with the background task, \"Make the papers\" "
+          f"counts as the page step it is): {fmt(pages)}")
     print(f"first page load (new session): {fmt(firsts)}")
-    print(f"document generation, DOCX + PDF ({REVIEW_ID} -> {DOWNLOAD_ID}): {fmt(gen_pdf)}")
+    print(f"document generation, DOCX + PDF ({REVIEW_ID} -> {DOWNLOAD_ID}, progress screen included): {fmt(gen_pdf)}")
     if pdf_arg:
         print(f"document generation, DOCX only (&{pdf_arg}=0): {fmt(gen_nopdf)}")
     else:

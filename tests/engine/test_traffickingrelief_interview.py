@@ -351,3 +351,4 @@ def test_the_review_screen_shows_every_answer(tmp_path):
     assert len(shown) == len(run.status.question.fields) == 16
     assert all(shown.values()), [f.extras.get("button") for f in run.status.question.fields
                                   if not shown.get(f.number)]
+

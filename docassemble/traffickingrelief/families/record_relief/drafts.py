@@ -379,7 +379,9 @@ class _GroupBuilder:
                 "offense": Text(r.offence) + statute,
                 "date": d.fact(when, f"date of {r.kind}"),
                 "disposition": d.fact(r.disposition, "disposition") if r.kind == "conviction"
-                else d.fact(r.disposition and r.disposition.replace("_", " "), "disposition of the arrest"),
+                else d.fact(r.disposition and r.disposition.replace("_", " ") + (
+                    f" (on the {r.dismissed_on_motion_of}'s motion)" if r.dismissed_on_motion_of else ""),
+                    "disposition of the arrest"),
                 "sentence_completed": (d.fact(r.sentence_completed_on, "date the sentence was completed")
                                        if r.kind == "conviction" else Text("not applicable (no conviction)"))}
 

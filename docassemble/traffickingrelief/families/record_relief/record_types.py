@@ -81,9 +81,9 @@ def described(kind: str) -> str:
 
 
 def _fits(kind: str, text: str) -> bool:
-    if kind in (CONVICTION_VERDICT, CONVICTION):
+    if kind == CONVICTION_VERDICT:
         return True
-    if kind == CONVICTION_PLEA:
+    if kind in (CONVICTION_PLEA, CONVICTION):  # a conviction not known to follow a trial gets no trial wording
         return not _TRIAL_WORDS.search(text)
     return not _CONVICTION_WORDS.search(text)
 

@@ -58,6 +58,10 @@ def _record_kind(record: Record, case: CaseFile, j: Jurisdiction, today: dt.date
         out.append(Finding(REVIEW, "How the arrest ended (never charged, dismissed, acquitted, diversion) is not "
                                    "recorded; the remedy's wording depends on it.", None,
                            missing="how the arrest ended"))
+    if kind == record_types.CONVICTION:
+        out.append(Finding(WARN, "Whether the conviction followed a plea or a verdict is not recorded; the order's "
+                                 "wording depends on it, so trial wording (verdict, acquittal) is left out.", None,
+                           missing="whether the conviction followed a plea or a verdict"))
     fact = record_types.coverage(j, kind)
     if fact is None:
         return out
