@@ -129,9 +129,11 @@ def test_a_source_reads_as_a_short_human_form_and_cannot_change():
     source = Source("Pennsylvania General Assembly", "https://www.legis.state.pa.us/", dt.date(2026, 8, 11),
                     via="copy stored in GitHub repo example/example")
     assert str(source) == "Pennsylvania General Assembly, https://www.legis.state.pa.us/, retrieved 2026-08-11"
-    assert str(parse_fact("PA:k", {"value": 1, "citation": "18 Pa.C.S. § 3019", "source": {
+    fact = parse_fact("PA:k", {"value": 1, "citation": "18 Pa.C.S. § 3019", "source": {
         "publisher": "Pennsylvania General Assembly", "url": None, "retrieved": None}, "verified": "official",
-        "as_of": "2026-01-01"}).source) == "18 Pa.C.S. § 3019 (Pennsylvania General Assembly)"
+        "as_of": "2026-01-01"})
+    assert str(fact.source) == "Pennsylvania General Assembly" and fact.citation == "18 Pa.C.S. § 3019"
+    assert not isinstance(fact.source, str)  # provenance is never mistaken for a citation
     with pytest.raises(AttributeError):
         source.url = "https://example.invalid/"
 

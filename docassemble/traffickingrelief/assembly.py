@@ -139,7 +139,10 @@ def _export(case: CaseFile, results: list[Eligibility], drafts: list[Draft], fam
                 raise AssemblyError(f"draft family {family.name} exports a file with a path in its name")
             folder = work / family.name
             folder.mkdir(exist_ok=True)
-            (folder / name).write_text(text, encoding="utf-8")
+            if isinstance(text, bytes):
+                (folder / name).write_bytes(text)
+            else:
+                (folder / name).write_text(text, encoding="utf-8")
             entries.append({"file": f"{family.name}/{name}", "format": Path(name).suffix[1:], "title": name,
                             "kind": "export", "family": family.name, "group": "export", "placeholders": 0})
     return entries

@@ -94,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     families_option(scr)
 
     for family in registered_families():  # a family's own subcommand, e.g. a worksheet printed without drafting
-        command = getattr(family, "command", None)
+        command = family.command
         if command is not None:
             own = sub.add_parser(command.name, help=command.help, description=command.description)
             command.add_arguments(own)

@@ -501,8 +501,14 @@ def unknown_jurisdictions(case: CaseFile, known_codes: Collection[str]) -> list[
     known = set(known_codes)
     groups = (("convictions", case.convictions), ("arrests", case.arrests),
               ("pending_charges", case.pending_charges), ("prior_relief", case.prior_relief))
-    return [f"{name}[{i}].jurisdiction: no jurisdiction data for this code"
-            for name, items in groups for i, item in enumerate(items) if item.jurisdiction not in known]
+    problems = [f"{name}[{i}].jurisdiction: no jurisdiction data for this code"
+                for name, items in groups for i, item in enumerate(items) if item.jurisdiction not in known]
+    losses = case.losses
+    if losses.prosecution and losses.prosecution.jurisdiction and losses.prosecution.jurisdiction not in known:
+        problems.append("losses.prosecution.jurisdiction: no jurisdiction data for this code")
+    if losses.crime_jurisdiction and losses.crime_jurisdiction not in known:
+        problems.append("losses.crime_jurisdiction: no jurisdiction data for this code")
+    return problems
 
 
 def _schema_field_names(node: Any) -> set[str]:

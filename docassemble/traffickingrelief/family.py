@@ -12,12 +12,13 @@ double in ``tests/test_family_plugins.py``.
 """
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import importlib
 import pkgutil
 from functools import lru_cache
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 from .drafting import ClauseLibrary, Draft
 from .errors import AssemblyError
@@ -25,6 +26,18 @@ from .facts import CaseFile
 from .jurisdictions import Jurisdiction, load_all
 from .eligibility import Eligibility
 from .resources import TEMPLATES_DIR
+
+
+class FamilyCommand(Protocol):
+    """A family's own CLI subcommand (e.g. a worksheet printed without drafting); ``run`` returns the exit status."""
+
+    name: str
+    help: str
+    description: str
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
+
+    def run(self, args: argparse.Namespace) -> int: ...
 
 
 class DraftFamily:
@@ -37,6 +50,7 @@ class DraftFamily:
     name: ClassVar[str]
     title: ClassVar[str]
     data_section: ClassVar[str | None] = None  # its section of the jurisdiction data (usually its name)
+    command: ClassVar["FamilyCommand | None"] = None  # a subcommand of its own (`traffickingrelief packet ...`)
 
     def screen(self, case: CaseFile, today: dt.date) -> list[Eligibility]:
         """One result per subject this family acts on (may be empty: the case has nothing for it)."""
@@ -58,9 +72,9 @@ class DraftFamily:
         prefix = self.data_section + "."
         return frozenset(k for j in load_all().values() for k in j.facts if k.startswith(prefix))
 
-    def exports(self, case: CaseFile, results: list[Eligibility], drafts: list[Draft]) -> dict[str, str]:
-        """Plain-text companions to the drafts (a CSV log...), by file name: written into the family's folder
-        beside its drafts and listed in the report (default: none)."""
+    def exports(self, case: CaseFile, results: list[Eligibility], drafts: list[Draft]) -> dict[str, str | bytes]:
+        """Companions to the drafts that are not DOCX (a CSV log, an XLSX worksheet...), by file name: text or
+        bytes, written into the family's folder beside its drafts and listed in the report (default: none)."""
         return {}
 
     def coverage(self, j: Jurisdiction) -> dict:
@@ -119,11 +133,13 @@ def _discover() -> None:
 
 
 def registered_families() -> tuple[DraftFamily, ...]:
-    """Every registered family: the built-in ones first, then others, each in registration order."""
+    """Every registered family: the built-in ones by name (a fixed order, whatever imported them first),
+    then others in registration order."""
     _discover()
     from . import families
 
-    builtin = [f for f in _registry.values() if type(f).__module__.startswith(families.__name__ + ".")]
+    builtin = sorted((f for f in _registry.values() if type(f).__module__.startswith(families.__name__ + ".")),
+                     key=lambda f: f.name)
     return tuple(builtin + [f for f in _registry.values() if f not in builtin])
 
 

@@ -755,21 +755,13 @@ def us_english(text: Any) -> str:
 
 
 def _fact_source(fact: Any) -> dict:
-    """Citation, source link and trust tier of a Fact (old data: ``source`` text and ``verified``)."""
+    """Citation, source link and trust tier of a Fact, for the "for the lawyer" part of a screen."""
     if fact is None:
         return {"citation": None, "url": None, "publisher": None, "tier": "none", "verified": False}
-    source = getattr(fact, "source", None)
-    url = getattr(source, "url", None)
-    if url is None and isinstance(source, str) and re.match(r"^https?://\S+$", source.strip()):
-        url = source.strip()
-    if url is not None and not re.match(r"^https?://", str(url)):
-        url = None
-    citation = getattr(fact, "citation", None)
-    if citation is None and isinstance(source, str) and not getattr(source, "publisher", None) and source != url:
-        citation = source
-    verified = bool(getattr(fact, "verified", False))
-    return {"citation": citation, "url": url, "publisher": getattr(source, "publisher", None),
-            "tier": getattr(fact, "tier", "official" if verified else "none"), "verified": verified}
+    source = fact.source
+    url = source.url if source and source.url and re.match(r"^https?://", source.url) else None
+    return {"citation": fact.citation, "url": url, "publisher": source.publisher if source else None,
+            "tier": fact.tier, "verified": fact.verified}
 
 
 def _verdict(status: str, missing: list, consent: bool) -> str:

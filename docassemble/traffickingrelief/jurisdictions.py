@@ -7,7 +7,7 @@ that drafts from a Fact must show a placeholder for it rather than a default.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -27,15 +27,11 @@ def _date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
-@dataclass(frozen=True, eq=False)
-class Source(str):
+@dataclass(frozen=True)
+class Source:
     """Where a fact's text was actually read: the publisher, its URL, when, and how it was reached.
 
-    TEMPORARY (issue 8): a ``str`` whose text is the short human form ("publisher, url, retrieved
-    date", after the fact's citation when ``shim_citation`` is given), so callers that still treat
-    ``fact.source`` as the old citation-and-source string keep running (json.dumps, f-strings). Court
-    papers must use ``Fact.citation``; drop the ``str`` base and ``shim_citation`` once no caller
-    prints a Source.
+    Provenance belongs in the report; a court paper cites ``Fact.citation`` only.
     """
 
     publisher: str
@@ -43,19 +39,10 @@ class Source(str):
     retrieved: dt.date | None = None
     text_date: dt.date | None = None
     via: str | None = None
-    shim_citation: str | None = field(default=None, repr=False, compare=False)
 
-    def __new__(cls, publisher: str, url: str | None = None, retrieved: dt.date | None = None,
-                text_date: dt.date | None = None, via: str | None = None, shim_citation: str | None = None):
-        parts = [publisher, url, f"retrieved {retrieved.isoformat()}" if retrieved else None]
-        short = ", ".join(p for p in parts if p)
-        return super().__new__(cls, f"{shim_citation} ({short})" if shim_citation else short)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Source) and self.as_dict() == other.as_dict()
-
-    def __hash__(self) -> int:
-        return hash(tuple(self.as_dict().items()))
+    def __str__(self) -> str:
+        parts = [self.publisher, self.url, f"retrieved {self.retrieved.isoformat()}" if self.retrieved else None]
+        return ", ".join(p for p in parts if p)
 
     def as_dict(self) -> dict:
         return {"publisher": self.publisher, "url": self.url,
@@ -106,7 +93,7 @@ def parse_fact(path: str, node: dict) -> Fact:
     src = node.get("source")
     source = None if src is None else Source(
         publisher=src["publisher"], url=src.get("url"), retrieved=_date(src.get("retrieved")),
-        text_date=_date(src.get("text_date")), via=src.get("via"), shim_citation=node.get("citation"))
+        text_date=_date(src.get("text_date")), via=src.get("via"))
     return Fact(path=path, value=node["value"], citation=node.get("citation"), source=source,
                 tier=node["verified"], as_of=dt.date.fromisoformat(node["as_of"]), note=node.get("note"),
                 effective=_date(node.get("effective")))

@@ -24,18 +24,6 @@ DISCLAIMER = ("These are drafts for review by a licensed attorney. This software
               "law marked unverified has not been checked against the statute's own text.")
 
 
-def is_previous_output(folder: Path) -> bool:
-    """True when ``folder`` is empty or holds a report this tool wrote (safe to replace)."""
-    if not folder.is_dir():
-        return False
-    if not any(folder.iterdir()):
-        return True
-    try:
-        return json.loads((folder / REPORT_JSON).read_text(encoding="utf-8")).get("generator") == GENERATOR
-    except (OSError, ValueError, AttributeError):
-        return False
-
-
 def build_report(case: CaseFile, results: list[Eligibility], drafts: list[Draft], written: list[tuple[Draft, Path]],
                  families: tuple[DraftFamily, ...], review, today: dt.date, pdf_note: str) -> dict:
     root = written[0][1].parent.parent if written else None

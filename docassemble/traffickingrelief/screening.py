@@ -10,24 +10,15 @@ from typing import Iterable
 
 from .eligibility import Eligibility
 from .errors import CaseFileError
-from .facts import CaseFile
+from .facts import CaseFile, unknown_jurisdictions
 from .family import select
 from .jurisdictions import load_all
-
-
-def unknown_jurisdictions(case: CaseFile) -> list[str]:
-    """Every jurisdiction code in the case that the data set lacks, by field path."""
-    known = load_all()
-    groups = (("convictions", case.convictions), ("arrests", case.arrests),
-              ("pending_charges", case.pending_charges), ("prior_relief", case.prior_relief))
-    return [f"{group}[{i}].jurisdiction: no jurisdiction data for this code"
-            for group, items in groups for i, item in enumerate(items) if item.jurisdiction not in known]
 
 
 def screen(case: CaseFile, today: dt.date | None = None, families: Iterable[str] | None = None) -> list[Eligibility]:
     """Screen the whole case for the families named (all registered families when None)."""
     chosen = select(tuple(families) if families is not None else None)
-    problems = unknown_jurisdictions(case)
+    problems = unknown_jurisdictions(case, load_all())
     if problems:
         raise CaseFileError(problems)
     today = today or dt.date.today()
