@@ -3,7 +3,6 @@ the client's text; LibreOffice is contained (timeout, Ctrl-C, kill -9 of the run
 checked to have its PDF."""
 from __future__ import annotations
 
-import copy
 import json
 import os
 import signal

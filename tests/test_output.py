@@ -18,7 +18,7 @@ import pytest
 
 from docassemble.traffickingrelief.errors import AssemblyError
 from docassemble.traffickingrelief import output
-from docassemble.traffickingrelief.output import MANIFEST, Publication, publish, sweep
+from docassemble.traffickingrelief.output import MANIFEST, publish, sweep
 
 KILL_TRIALS = int(os.environ.get("TRAFFICKINGRELIEF_KILL_TRIALS", "12"))
 

@@ -7,7 +7,8 @@ import pytest
 
 from docassemble.traffickingrelief import CaseFileError, screen
 from docassemble.traffickingrelief.eligibility import ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE, NOT_YET_ELIGIBLE
-from docassemble.traffickingrelief.families.record_relief.screening import add_period, normalise_statute
+from docassemble.traffickingrelief.eligibility import normalise_statute
+from docassemble.traffickingrelief.families.record_relief.screening import add_period
 from tests.conftest import TODAY, case_of, minimal_case
 
 

@@ -9,6 +9,7 @@ the report, the CLI and the interview.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,6 +90,19 @@ class Eligibility:
                          "verified": f.fact.verified if f.fact else None} for f in self.findings],
             "missing_facts": list(self.missing_facts),
         }
+
+
+def normalise_statute(text: str) -> str:
+    """Compare citations without spacing, section signs or case: '18 Pa.C.S. § 5902' == '18 pa.c.s. 5902'."""
+    return re.sub(r"[^a-z0-9.()\-]", "", text.lower().replace("§", "").replace("sec.", "")).rstrip(".")
+
+
+def cites(statute: str | None, statutes: list[str]) -> bool:
+    """Whether a client's statute is one of ``statutes`` or a subsection of one (``§ 5902(a)`` is in ``§ 5902``)."""
+    if not statute:
+        return False
+    mine = normalise_statute(statute)
+    return any(mine == s or mine.startswith(s + "(") for s in map(normalise_statute, statutes))
 
 
 def decide(findings: list[Finding]) -> tuple[str, dt.date | None]:

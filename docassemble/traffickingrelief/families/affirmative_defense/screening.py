@@ -8,9 +8,8 @@ where the data says a defense (not an immunity) exists.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
-from ...eligibility import (BAR, ELIGIBLE, NEEDS_REVIEW, OK, REVIEW, WARN, Eligibility, Finding, Subject, decide)
+from ...eligibility import BAR, ELIGIBLE, NEEDS_REVIEW, OK, REVIEW, WARN, Eligibility, Finding, Subject, cites, decide
 from ...facts import CaseFile, PendingCharge
 from ...jurisdictions import Jurisdiction, load_jurisdiction
 
@@ -66,18 +65,6 @@ def _availability(j: Jurisdiction) -> list[Finding]:
 # Rules for a jurisdiction with a defense. Each takes (charge, jurisdiction, today).
 
 
-def normalise_statute(text: str) -> str:
-    """Compare citations without spacing, section signs or case: 'RCW 9A.88.030' == 'rcw 9a.88.030'."""
-    return re.sub(r"[^a-z0-9.()\-]", "", text.lower().replace("§", "").replace("sec.", "")).rstrip(".")
-
-
-def _cites(charge: PendingCharge, statutes: list[str]) -> bool:
-    if not charge.statute:
-        return False
-    mine = normalise_statute(charge.statute)
-    return any(mine == s or mine.startswith(s + "(") for s in map(normalise_statute, statutes))
-
-
 def _offence_scope(charge: PendingCharge, j: Jurisdiction, today: dt.date) -> list[Finding]:
     fact = j.fact(key("offences"))
     scope = fact.value
@@ -85,7 +72,7 @@ def _offence_scope(charge: PendingCharge, j: Jurisdiction, today: dt.date) -> li
         return [Finding(REVIEW, "Which charges the defense covers is not known.", fact)]
     described = scope["description"]
     categories = set(charge.offence_categories)
-    if _cites(charge, scope.get("excluded_statutes", [])) or categories & set(scope.get("excluded_categories", [])):
+    if cites(charge.statute, scope.get("excluded_statutes", [])) or categories & set(scope.get("excluded_categories", [])):
         return [Finding(BAR, f"The charge is excluded from the defense ({described}).", fact)]
     limit = scope.get("max_offence_class")
     if limit and charge.offence_class and _CLASS_RANK[charge.offence_class] > _CLASS_RANK[limit]:
@@ -104,7 +91,7 @@ def _offence_scope(charge: PendingCharge, j: Jurisdiction, today: dt.date) -> li
         return [Finding(REVIEW, f"The defense excludes violent offenses ({described}); whether this charge counts as "
                                 "violent is not recorded.", fact, missing="whether the pending charge is violent")]
     if kind == "listed":
-        if _cites(charge, scope.get("statutes", [])):
+        if cites(charge.statute, scope.get("statutes", [])):
             return [Finding(OK, f"The charge is one the defense lists ({described}).", fact)]
         if categories & set(scope.get("categories", [])):
             return [Finding(REVIEW, f"The charge is of a type the defense lists, but its statute does not match one "

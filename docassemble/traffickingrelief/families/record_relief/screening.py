@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import re
 
 from ...eligibility import (BAR, CONSENT, NOT_YET_ELIGIBLE, OK, REVIEW, WAIT, WARN, ELIGIBLE, NEEDS_REVIEW,
-                            Eligibility, Finding, Subject, decide)
+                            Eligibility, Finding, Subject, cites, decide)
 from ...facts import CaseFile, Record
 from ...jurisdictions import Jurisdiction, load_jurisdiction
 from . import record_types
@@ -86,18 +85,6 @@ def _others(j: Jurisdiction) -> str:
     return " Check other record-clearing laws with an attorney."
 
 
-def normalise_statute(text: str) -> str:
-    """Compare citations without spacing, section signs or case: '18 Pa.C.S. § 5902' == '18 pa.c.s. 5902'."""
-    return re.sub(r"[^a-z0-9.()\-]", "", text.lower().replace("§", "").replace("sec.", "")).rstrip(".")
-
-
-def _cites(record: Record, statutes: list[str]) -> bool:
-    if not record.statute:
-        return False
-    mine = normalise_statute(record.statute)
-    return any(mine == s or mine.startswith(s + "(") for s in map(normalise_statute, statutes))
-
-
 def _age_at_offence(record: Record, case: CaseFile) -> int | None:
     born = case.client.date_of_birth
     when = record.offence_date or record.arrest_date
@@ -124,7 +111,7 @@ def _offence_scope(record: Record, case: CaseFile, j: Jurisdiction, today: dt.da
         return out + [Finding(REVIEW, "Which offenses the law covers is not known.", fact)]
     described = scope["description"]
     categories = set(record.offence_categories)
-    if _cites(record, scope.get("excluded_statutes", [])) or categories & set(scope.get("excluded_categories", [])):
+    if cites(record.statute, scope.get("excluded_statutes", [])) or categories & set(scope.get("excluded_categories", [])):
         return out + [Finding(BAR, f"The offense is excluded from relief ({described}).{_others(j)}", fact)]
     limit = scope.get("max_offence_class")
     if limit:
@@ -145,7 +132,7 @@ def _offence_scope(record: Record, case: CaseFile, j: Jurisdiction, today: dt.da
             out.append(Finding(REVIEW, f"The law covers only non-violent offenses ({described}); whether this "
                                        "offense counts as violent is not recorded.", fact, missing="whether the offense is violent"))
     elif kind == "listed":
-        if _cites(record, scope.get("statutes", [])):
+        if cites(record.statute, scope.get("statutes", [])):
             out.append(Finding(OK, f"The offense is one the law lists ({described}).", fact))
         elif categories & set(scope.get("categories", [])):
             out.append(Finding(REVIEW, f"The offense is of a type the law lists, but its statute does not match one "
