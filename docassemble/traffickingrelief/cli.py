@@ -169,7 +169,8 @@ def _run_assembly(case_path: Path, args, review: Review | None) -> int:
         counts[s["status"]] = counts.get(s["status"], 0) + 1
     print("Screening: " + (", ".join(f"{n} {STATUS_LABELS[k]}" for k, n in counts.items()) or "no records"))
     print(f"Placeholders to resolve: {len(report['missing_facts'])} missing fact(s), "
-          f"{len(report['unknown_law'])} unknown rule(s); unverified law used: {len(report['unverified_law'])}.")
+          f"{len(report['unknown_law'])} unknown rule(s); law to confirm ([CONFIRM: ...]): "
+          f"{len(report['unsettled_law'])}; unverified law used: {len(report['unverified_law'])}.")
     print(report["pdf"])
     return OK
 
