@@ -348,6 +348,39 @@ def test_state_picker_takes_codes_or_names_once_each():
     assert s.states_picked("TX") == ["TX"]
 
 
+class _Asked(Exception):
+    """What docassemble does on reading an unanswered variable: it asks the question that sets it."""
+
+
+class _Case:
+    def __getattr__(self, name):
+        raise _Asked(name)
+
+
+def _record_complete(states: list[str], case: _Case) -> str:
+    """Run the interview's own ``record_complete`` block for one case; the answer it asks for next."""
+    import yaml
+
+    source = (Path(__file__).resolve().parents[1] / "interviews" / "tr_records.yml").read_text(encoding="utf-8")
+    code = next(b["code"] for b in yaml.safe_load_all(source) if isinstance(b, dict) and b.get("id") == "record_complete")
+    names = {"records": [case], "i": 0, "chosen_states": states,
+             "defined": lambda name: name.rsplit(".", 1)[1] in vars(case)}
+    with pytest.raises(_Asked) as asked:
+        exec(code, names)  # noqa: S102 -- the interview's code block, run as docassemble runs it
+    return str(asked.value)
+
+
+def test_the_case_state_is_asked_only_when_more_than_one_was_picked():
+    one = _Case()
+    assert _record_complete(["NY"], one) == "offence"  # no state question: the one state is the case's
+    assert one.jurisdiction == "NY"
+    assert _record_complete(s.states_picked("New York", {"PA": True}), _Case()) == "jurisdiction"
+    chosen = _Case()
+    chosen.jurisdiction = "PA"
+    assert _record_complete(["NY", "PA"], chosen) == "offence" and chosen.jurisdiction == "PA"
+    assert s.state_choices(["NY", "PA"]) == [["NY", "New York", True], ["PA", "Pennsylvania", False]]
+
+
 def test_us_english_on_screen():
     assert s.us_english("The offence; Offences; a defence") == "The offense; Offenses; a defense"
 
