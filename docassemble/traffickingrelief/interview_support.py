@@ -102,7 +102,7 @@ def _items(seq: Any) -> list:
 
 
 def selected_codes(value: Any, order: Iterable[str] | None = None) -> list[str]:
-    """Codes picked in a checkboxes or multiselect answer (a DADict or dict of booleans, or a list), in ``order``."""
+    """Codes ticked in a checkbox answer (a DADict or dict of booleans, or a list), in ``order``."""
     if value is None:
         return []
     if not isinstance(value, (Mapping, list, tuple, set, frozenset)):

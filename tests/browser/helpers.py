@@ -364,10 +364,7 @@ class Interview:
                 if not self.has_field(key):
                     continue
             if isinstance(value, (list, tuple, set)):
-                if self._is_multiselect(key):
-                    self.pick_many(key, value)
-                else:
-                    self.tick(key, value)
+                self.tick(key, value)
                 continue
             loc = self._control(key)
             first = loc.first
@@ -392,31 +389,6 @@ class Interview:
                 raise InterviewError(f"cannot answer {key!r}: unsupported control <{tag} type={kind}>")
             else:
                 first.fill(str(value))
-        return self
-
-    def _is_multiselect(self, key: str) -> bool:
-        by_name = self.page.locator(f'#daform select[multiple][name="{b64name(key)}"]')
-        alias = self._varnames().get(key)
-        return bool(by_name.count() or (alias and self.page.locator(
-            f'#daform select[multiple][name="{b64name(alias)}"]').count()))
-
-    def pick_many(self, key: str, codes: Iterable[Any]) -> "Interview":
-        """Select exactly `codes` (choice values, or labels) in a `datatype: multiselect` list box."""
-        select = self._control(key).first
-        options = select.evaluate("s => Array.from(s.options).map(o => [o.value, o.textContent.trim()])")
-        by_code = {}
-        for value, text in options:
-            name = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode("utf-8")
-            m = re.search(r"\[B'?([^'\]]*)'?\]$", name)
-            code = base64.b64decode(m.group(1) + "=" * (-len(m.group(1)) % 4)).decode("utf-8") if m else name
-            by_code[code] = (value, text)
-        picked = []
-        for want in (str(c) for c in codes):
-            hit = by_code.get(want) or next((v for v in by_code.values() if v[1] == want), None)
-            if hit is None:
-                raise InterviewError(f"{key!r} has no choice {want!r}; codes: {sorted(by_code)[:60]}")
-            picked.append(hit[0])
-        select.select_option(value=picked)
         return self
 
     def _is_combobox(self, name: str) -> bool:
