@@ -154,7 +154,7 @@ class Publication:
             os.close(self._lock_fd)
             self._lock_fd = None
         if self._guard is not None:
-            _stop_guard(self._guard)
+            stop_guard(self._guard, b"done")
             self._guard = None
 
     # -- committing ------------------------------------------------------------------------------
@@ -390,9 +390,12 @@ def _start_guard(out: Path) -> subprocess.Popen | None:
         return None
 
 
-def _stop_guard(guard: subprocess.Popen) -> None:
+def stop_guard(guard: subprocess.Popen, farewell: bytes = b"") -> None:
+    """Tell a guard process the run ended normally (``farewell``, then closing its pipe) and reap it; a guard
+    that does not exit in 10 s is killed. Shared by publishing and by the LibreOffice guard in rendering."""
     try:
-        guard.stdin.write(b"done")
+        if farewell:
+            guard.stdin.write(farewell)
         guard.stdin.close()
     except OSError:
         pass

@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from .errors import AssemblyError
 from .layout import Layout, apply as apply_layout
+from .output import stop_guard
 
 DRAFT_NOTICE = "DRAFT \u2014 for review by a licensed attorney"
 
@@ -233,26 +234,13 @@ def _run_contained(cmd: list[str], profile: str, timeout: float) -> None:
     try:
         guard.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        _stop(guard)
+        stop_guard(guard)  # closing the pipe makes it kill LibreOffice's group and remove the profile
         raise AssemblyError(f"PDF conversion with LibreOffice took longer than {timeout:g} s and was stopped") from None
     except BaseException:  # KeyboardInterrupt, or SIGTERM turned into an exception by the caller
-        _stop(guard)
+        stop_guard(guard)
         raise
     finally:
         guard.stdin.close()
-
-
-def _stop(guard: subprocess.Popen) -> None:
-    """Close the guard's pipe (it then kills LibreOffice's group and removes the profile) and reap it."""
-    try:
-        guard.stdin.close()
-    except OSError:
-        pass
-    try:
-        guard.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        guard.kill()
-        guard.wait()
 
 
 def scrub_pdf_metadata(pdf_path: Path, title: str) -> None:

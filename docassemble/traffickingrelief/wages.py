@@ -45,7 +45,7 @@ PAY_PERIODS = ("week", "total")
 SUNDAY = 6  # datetime.weekday() numbering
 
 METHOD = (
-    "Workweeks: fixed seven-day weeks starting on {weekday} (29 U.S.C. § 207 counts overtime per workweek). "
+    "Workweeks: fixed seven-day weeks starting on {weekday} ({overtime_threshold_hours} counts overtime per workweek). "
     "A work period that starts or ends inside a workweek gives a partial week.",
     "Partial weeks: hours per week and pay per week are prorated by calendar days (days in the week that fall "
     "inside the work period, divided by 7); overtime is counted on the prorated hours of that workweek.",
@@ -65,11 +65,11 @@ METHOD = (
     "every total are sums and differences of those rounded amounts and are never rounded again. Pay given as a "
     "total is allocated so the weeks add up to it exactly (each week gets the rounded running total less the "
     "rounded running total before it).",
-    "Liquidated damages: an additional amount equal to the unpaid minimum wages and overtime (29 U.S.C. § 216(b)); "
+    "Liquidated damages: an additional amount equal to the unpaid minimum wages and overtime ({liquidated_damages_equal_amount}); "
     "the worksheet shows the FLSA value without and with them.",
-    "Live-in domestic work may be exempt from overtime (29 U.S.C. § 213(b)(21)): such weeks are flagged and the "
+    "Live-in domestic work may be exempt from overtime ({live_in_domestic_overtime_exemption}): such weeks are flagged and the "
     "totals are shown both with overtime and without it.",
-    "Restitution under 18 U.S.C. § 1593(b)(3): other losses plus the greater of the gross income or value to the "
+    "Restitution under {restitution_labor_measure}: other losses plus the greater of the gross income or value to the "
     "defendant (when given) and the FLSA value.",
     "State minimum wage: shown beside the federal value for each state asked for, with the same weekly overtime "
     "rule (state daily overtime rules are not applied); used only where a state claim calls for it.",
@@ -271,6 +271,7 @@ class WeekLine:
     due_if_overtime_exempt: Decimal | None   # live-in weeks only: every hour at the regular rate
     states: tuple[StateValue, ...]
     unknown_reason: str | None = None
+    exemption: Fact | None = None  # live-in weeks: the overtime exemption they may fall under
 
     @property
     def days(self) -> int:
@@ -313,7 +314,7 @@ class WeekLine:
             out.append("rate changed this week: " + "; ".join(f"{_money(s.value)} for {s.days} day(s)"
                                                                for s in self.segments))
         if self.live_in:
-            out.append("live-in: overtime may be exempt (29 U.S.C. § 213(b)(21)); shown with and without it")
+            out.append(f"live-in: overtime may be exempt ({self.exemption.citation}); shown with and without it")
         if self.overpaid:
             out.append(f"over-paid by {_money(self.overpaid)}: counted as zero, not carried to other weeks")
         if not self.known:
@@ -528,15 +529,17 @@ def calculate(losses: Losses, *, gross_value_to_defendant: Decimal | None = None
 
     lines: list[WeekLine] = []
     for i, period in enumerate(losses.work_periods):
-        lines.extend(_period_lines(i, period, week_starts_on, threshold, multiplier, state_codes, schedules, tables))
+        lines.extend(_period_lines(i, period, week_starts_on, threshold, multiplier, state_codes, schedules, tables,
+                                   federal.rules["live_in_domestic_overtime_exemption"]))
     expenses = tuple(ExpenseLine(f"losses.expenses[{i}]", e.description, e.date, _cents(_to_fraction(e.amount)))
                      for i, e in enumerate(losses.expenses))
     courts = tuple(federal.liquidated_damages_in_restitution.values())
+    citations = {key: fact.citation for key, fact in federal.rules.items()}  # the method cites the rules it applies
     return Calculation(
         lines=tuple(lines), expenses=expenses,
         gross_value_to_defendant=(None if gross_value_to_defendant is None
                                   else _cents(_to_fraction(gross_value_to_defendant))),
-        states=state_codes, method=tuple(m.format(weekday=_WEEKDAYS[week_starts_on]) for m in METHOD),
+        states=state_codes, method=tuple(m.format(weekday=_WEEKDAYS[week_starts_on], **citations) for m in METHOD),
         rules=dict(federal.rules), liquidated_damages_courts=courts)
 
 
@@ -545,7 +548,7 @@ _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 
 def _period_lines(index: int, period: WorkPeriod, week_starts_on: int, threshold: Fraction, multiplier: Fraction,
                   state_codes: Sequence[str], schedules: Mapping[str, str],
-                  tables: Mapping[str, WageTable]) -> list[WeekLine]:
+                  tables: Mapping[str, WageTable], exemption: Fact) -> list[WeekLine]:
     hours_per_week = _to_fraction(period.hours_per_week)
     pay = _to_fraction(period.pay_received)
     total_days = (period.end - period.start).days + 1
@@ -566,7 +569,8 @@ def _period_lines(index: int, period: WorkPeriod, week_starts_on: int, threshold
                        for code in state_codes)
         common = dict(case_entry=f"losses.work_periods[{index}]", work=period.work, week_start=week_start,
                       week_end=week_end, first_day=first, last_day=last, hours=hours, paid=paid,
-                      live_in=bool(period.live_in), states=states)
+                      live_in=bool(period.live_in), states=states,
+                      exemption=exemption if period.live_in else None)
         if reason is not None:
             lines.append(WeekLine(segments=(), regular_rate=None, regular_pay=None, overtime_pay=None,
                                   due_if_overtime_exempt=None, unknown_reason=reason, **common))
@@ -661,20 +665,24 @@ def _state_columns(states: Sequence[str]) -> list[str]:
 def summary_rows(calc: Calculation) -> list[tuple[str, Decimal | int | str]]:
     """(label, amount, count or text) rows of the worksheet's summary, in the order every export prints them."""
     floor = "" if calc.complete else " (incomplete: some weeks' rates are unknown)"
+    cite = {key: fact.citation for key, fact in calc.rules.items()}
     rows = [("Minimum-wage and overtime value of the labor" + floor, (calc.due_total)),
             ("Pay actually received", (calc.paid_total)),
             ("Unpaid minimum wages and overtime (b)" + floor, (calc.unpaid_total)),
-            ("Liquidated damages, an equal additional amount (29 U.S.C. § 216(b))", (calc.unpaid_total)),
+            (f"Liquidated damages, an equal additional amount ({cite['liquidated_damages_equal_amount']})",
+             (calc.unpaid_total)),
             ("FLSA value with liquidated damages" + floor, (calc.unpaid_total * 2))]
     if calc.has_live_in:
-        rows += [("Unpaid if live-in weeks are exempt from overtime (29 U.S.C. § 213(b)(21))" + floor,
+        rows += [(f"Unpaid if live-in weeks are exempt from overtime ({cite['live_in_domestic_overtime_exemption']})"
+                  + floor,
                   (calc.unpaid_total_if_overtime_exempt)),
                  ("  with liquidated damages", (calc.unpaid_total_if_overtime_exempt * 2))]
     rows.append(("Gross income or value to the defendant (a)",
                  (calc.gross_value_to_defendant) if calc.gross_value_to_defendant is not None else "not given"))
     rows.append(("Other losses", (calc.other_losses)))
     for scenario in calc.scenarios:
-        rows.append((f"Restitution under 18 U.S.C. § 1593: other losses + greater of (a) and (b); {scenario.label}"
+        rows.append((f"Restitution under {cite['restitution_labor_measure']}: other losses + greater of (a) and (b); "
+                     f"{scenario.label}"
                      f" [uses the {scenario.measure_used}]" + floor, (scenario.total)))
     for code in calc.states:
         total, complete = calc.state_unpaid_total(code)
@@ -783,7 +791,8 @@ def to_xlsx(calc: Calculation, path: str | Path) -> Path:
 
 def render_text(calc: Calculation) -> str:
     """The worksheet as plain text for a terminal (``traffickingrelief restitution CASE``)."""
-    out = ["Restitution worksheet (18 U.S.C. § 1593) - a draft for attorney review, not legal advice", ""]
+    out = [f"Restitution worksheet ({calc.rules['restitution_labor_measure'].citation}) - a draft for attorney "
+           "review, not legal advice", ""]
     out.append("Workweeks (federal minimum wage):")
     for line in calc.lines:
         sources = "; ".join(f"{f.citation or '(no citation)'}, {f.tier}"

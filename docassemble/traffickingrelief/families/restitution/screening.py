@@ -122,8 +122,9 @@ def _case_findings(case: CaseFile, claim: LossClaim) -> list[Finding]:
         out.append(Finding(REVIEW, f"{len(calc.unknown_weeks)} workweek(s) have no known minimum wage, so the totals are a "
                            "floor, not the full figure (see the worksheet's flags)."))
     if calc.has_live_in:
-        out.append(Finding(WARN, "Some work was live-in domestic work, which may be exempt from overtime "
-                           "(29 U.S.C. § 213(b)(21)): the worksheet shows the totals with and without overtime."))
+        out.append(Finding(WARN, "Some work was live-in domestic work, which may be exempt from overtime: the "
+                           "worksheet shows the totals with and without overtime.",
+                           calc.rules["live_in_domestic_overtime_exemption"]))
     if calc.lines:
         out.append(Finding(WARN, "Liquidated damages (an equal additional amount) are included in restitution by some "
                            "courts and not decided by others: the attorney chooses which figure to ask for."))
