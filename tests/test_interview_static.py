@@ -228,5 +228,5 @@ def test_every_registered_family_has_its_interview_module():
             defined.update(filter(None, [block.get("template"), block.get("continue button field"), block.get("field")]))
             code = block.get("code") or ""
             defined.update(re.findall(r"^\s*(\w+)\s*=", code, re.M))
-        for suffix in ("rows", "screening_done", "ready", "download_heading"):
+        for suffix in ("rows", "screening_done", "ready", "download_heading", "case_data"):
             assert f"{name}_{suffix}" in defined, f"{module} does not define {name}_{suffix}"

@@ -389,3 +389,17 @@ def test_assembly_reports_its_progress_up_to_100():
     seen: list[int] = []
     s.assemble_into(s.build_case_file(**fresh_answers()), FileList("draft_files"), pdf=False, progress=seen.append)
     assert seen[0] == 5 and seen[-1] == 100 and seen == sorted(seen) and len(seen) >= 4, seen
+
+
+def test_family_sections_replace_carried_over_ones_and_two_owners_are_an_error():
+    from docassemble.traffickingrelief.interview_support import with_family_sections
+
+    base = {"client": {"legal_name": "Ana Ficticia"}, "pending_charges": [{"id": "old"}], "losses": [{"id": "L"}]}
+    merged = with_family_sections(base, {"record_relief": {},
+                                         "affirmative_defense": {"pending_charges": [{"id": "new"}]},
+                                         "restitution": {"losses": []}})
+    assert merged["pending_charges"] == [{"id": "new"}]
+    assert merged["losses"] == [{"id": "L"}]          # nothing answered: the uploaded section stays
+    assert base["pending_charges"] == [{"id": "old"}]  # the input is not changed
+    with pytest.raises(ValueError, match="'losses'"):
+        with_family_sections(base, {"a": {"losses": [1]}, "b": {"losses": [2]}})

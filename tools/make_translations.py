@@ -1,6 +1,7 @@
 """Build data/sources/translations_es.xlsx (docassemble's translation file) from reviewable YAML.
 
-The Spanish text lives in ``docassemble/traffickingrelief/data/sources/translations_es.yml``: a list
+The Spanish text lives in ``docassemble/traffickingrelief/data/sources/translations_es.yml`` (and, for
+each draft family's interview module, ``translations_es_<family>.yml`` beside it): a list
 of ``{en: ..., es: ...}`` entries, where ``en`` is a phrase exactly as docassemble reads it from
 ``interviews/tr_*.yml`` (question, subquestion, labels, choices, buttons, templates, review
 items, screen parts). This tool extracts those phrases the way docassemble's parser collects
@@ -159,13 +160,20 @@ def extract() -> list[Phrase]:
     return phrases
 
 
-def load_spanish(path: Path = SPANISH_SOURCE) -> dict[str, str]:
-    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+def spanish_sources() -> list[Path]:
+    """The shared phrases, then one file per draft family's module (``translations_es_<family>.yml``),
+    so each module's Spanish is reviewed beside its own questions."""
+    return [SPANISH_SOURCE, *sorted(SOURCES.glob("translations_es_*.yml"))]
+
+
+def load_spanish(paths: list[Path] | None = None) -> dict[str, str]:
+    """English phrase -> Spanish. A phrase may appear in several files only with the same Spanish."""
     table: dict[str, str] = {}
-    for entry in entries:
-        if entry["en"] in table:
-            raise SystemExit(f"{path.name}: the English phrase {entry['en']!r} appears twice")
-        table[entry["en"]] = entry["es"]
+    for path in paths or spanish_sources():
+        for entry in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            if entry["en"] in table and table[entry["en"]] != entry["es"]:
+                raise SystemExit(f"{path.name}: the English phrase {entry['en']!r} has two different Spanish texts")
+            table[entry["en"]] = entry["es"]
     return table
 
 

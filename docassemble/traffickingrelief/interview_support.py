@@ -35,7 +35,7 @@ from .screening import screen
 
 __all__ = [
     "esc", "jurisdiction_choices", "jurisdiction_names", "jurisdiction_overview", "record_questions", "asks",
-    "selected_codes", "build_case_file", "case_problems", "case_file_json", "read_case_file_upload",
+    "selected_codes", "build_case_file", "with_family_sections", "case_problems", "case_file_json", "read_case_file_upload",
     "prefill_from_case_file", "apply_prefill", "screening_rows", "any_draftable", "assemble_into",
     "record_summary", "display_date", "state_choices", "write_export_file", "EXPORT_FILENAME", "MAX_UPLOAD_BYTES",
     "OFFENCE_CATEGORIES", "use_spanish_interface_words", "us_english", "reask_variable", "download_rows",
@@ -501,6 +501,25 @@ def build_case_file(*, client: Any = None, trafficking: Any = None, records: Any
     if confidential_filing_choice in (YES, NO):
         data["requests"] = {"confidential_filing": confidential_filing_choice == YES}
     return data
+
+
+def with_family_sections(data: Mapping, sections: Mapping[str, Mapping]) -> dict:
+    """The case file with each draft family's own sections (``{family: {"pending_charges": [...]}}``).
+
+    A family module answers some top-level sections itself; what it answered replaces what an
+    uploaded case file carried over, and an empty section leaves the carried-over one in place.
+    Two families answering the same section is a mistake in the modules, not in the user's input.
+    """
+    out = copy.deepcopy(dict(data))
+    owner: dict[str, str] = {}
+    for family, section in sections.items():
+        for key, value in (section or {}).items():
+            if key in owner:
+                raise ValueError(f"interview modules {owner[key]!r} and {family!r} both answer {key!r}")
+            owner[key] = family
+            if value not in (None, [], {}):
+                out[key] = copy.deepcopy(value)
+    return out
 
 
 def case_problems(data: Any) -> list[str]:
