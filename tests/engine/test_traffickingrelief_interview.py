@@ -22,6 +22,9 @@ sys.path.insert(0, str(REPO / "tools"))
 
 import harness  # noqa: E402
 
+sys.path.insert(0, str(REPO / "tests"))
+from interview_plans import engine_defaults  # noqa: E402
+
 INTERVIEW = "traffickingrelief.yml"
 EXAMPLE = REPO / "docassemble" / "traffickingrelief" / "data" / "sources" / "examples" / "example_case.yml"
 
@@ -52,6 +55,7 @@ def checkbox_answers(checked: dict[str, list[str]]):
 def base_answers(state: str, **overrides) -> dict:
     """An attorney's fresh intake with one conviction in ``state``; keyword arguments override."""
     answers = {
+        **engine_defaults(),  # the draft families' own questions, answered for a case that does not need them
         "interview_language": "en", "safety_answer": "safe", "user_role": "attorney", "start_mode": "new_intake",
         "client.legal_name": "Rowan Fictional", "client.date_of_birth": as_date("1990-01-01"),
         "client.pseudonym_choice": "no", "tr_first_state": state, "tr_more_states": "no", "tr_states_asked": True,
