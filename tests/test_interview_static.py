@@ -179,7 +179,7 @@ def test_quick_exit_is_on_every_screen_and_erases_the_session():
         "erase_stored_files(showifdef('draft_files'), showifdef('tr_export_file'), showifdef('case_file_upload'))",
         "command('exit', url=tr_neutral_site)"]
     [features] = [b["features"] for _, b in all_blocks(TR_YAML) if "features" in b]
-    assert features["javascript"] == "quick_exit.js" and features["css"] == "quick_exit.css"
+    assert features["javascript"][0] == "quick_exit.js" and features["css"] == "quick_exit.css"
     script = (STATIC / "quick_exit.js").read_text(encoding="utf-8")
     assert "location.replace(" in script and '"Escape"' in script and "keepalive: true" in script
     assert "data-tr-neutral" in script
