@@ -1,0 +1,86 @@
+"""Tier 3: an open criminal case through the real server to the download (issue 11).
+
+An advocate helps a fictional client with a New York conviction who also has an open Washington
+prostitution charge (Washington's data has a trafficking-victim defense, RCW 9A.88.040). The gate is
+answered yes, the charge is picked from every jurisdiction (Washington was not among the states
+picked for the records), the screening card shows the defense with its source, and the notice
+downloaded through the browser's session is opened and read: caption, case number, citation.
+"""
+from __future__ import annotations
+
+from helpers import CONTINUE, Interview, document_text, squash
+from paths import DOWNLOAD_ID, NY_CASE, walk
+from test_paths import assert_no_client_data_in_names, by_name
+
+CHARGE = {
+    "court": "Spokane County District Court", "county": "Spokane", "case_number": "WA-CR-2026-0777",
+    "offence": "Prostitution", "statute": "RCW 9A.88.030",
+    "connection": "The trafficker drove me to the motel and took the money.",
+}
+
+
+def charge_plan() -> dict:
+    return {
+        "user_role": {"user_role": "advocate"},
+        "affirmative_defense_gate": {"affirmative_defense_open_case": "yes"},
+        "affirmative_defense_charge_place": {"pending_charges[i].jurisdiction": "WA",
+                                             "pending_charges[i].court": CHARGE["court"],
+                                             "pending_charges[i].county": CHARGE["county"],
+                                             "pending_charges[i].case_number": CHARGE["case_number"]},
+        "affirmative_defense_charge_offence": {"pending_charges[i].offence": CHARGE["offence"],
+                                               "pending_charges[i].statute": CHARGE["statute"],
+                                               "pending_charges[i].offence_categories": ["prostitution"],
+                                               "?pending_charges[i].offence_class": "misdemeanor",
+                                               "?pending_charges[i].violent_choice": "no"},
+        "affirmative_defense_charge_dates": {"pending_charges[i].next_court_date": "2027-03-15"},
+        "affirmative_defense_charge_link": {"pending_charges[i].connection_choice": "write_now",
+                                            "pending_charges[i].trafficking_connection": CHARGE["connection"]},
+        "affirmative_defense_another": "False",
+        "affirmative_defense_screening": CONTINUE,
+    }
+
+
+def test_open_washington_charge_reaches_the_notice(server_url, page, tmp_path):
+    it = Interview(page, server_url)
+    it.start()
+    seen: dict[str, object] = {}
+
+    def check(it: Interview, qid: str) -> None:
+        if qid == "affirmative_defense_gate":
+            it.assert_text("Is there a criminal case against you that is still open in court?",
+                           "I am not sure", "I prefer not to say")
+        if qid == "affirmative_defense_charge_place":  # any of the 52, not only the states picked
+            seen["places"] = page.locator("#daform select option").count()
+        if qid == "affirmative_defense_screening":
+            seen["screening"] = squash(it.main.text_content())
+
+    visited = walk(it, NY_CASE, on_screen=check, **charge_plan())
+    it.expect_question(DOWNLOAD_ID)
+    assert visited.index("affirmative_defense_gate") > visited.index("records_another")
+    assert seen.get("places", 0) >= 52, seen.get("places")
+
+    screening = str(seen.get("screening", ""))
+    assert f"{CHARGE['offence']}, Washington {CHARGE['case_number']}" in screening, screening
+    assert "The law may give you a defense to this charge." in screening, screening
+    assert "Next: we will make draft papers for this case." in screening, screening
+    assert "For the lawyer: the law and its sources" in screening and "RCW 9A.88.040" in screening, screening
+
+    it.assert_text("Your draft papers", "Papers for an open criminal case", "Papers to clear your record")
+    files = it.download_all(tmp_path)
+    assert_no_client_data_in_names(files, NY_CASE)
+    assert not [f.filename for f in files if CHARGE["case_number"].lower() in f.filename.lower()]
+    notice = squash(document_text(by_name(files, "WA-1-notice.docx").path))
+    for fragment in ("State of Washington", NY_CASE.name, "Defendant", CHARGE["case_number"], CHARGE["court"],
+                     "intends to raise the affirmative defense provided by RCW 9A.88.040 to the charge of "
+                     "Prostitution (RCW 9A.88.030)", CHARGE["connection"],
+                     "DRAFT — for review by a licensed attorney"):
+        assert fragment in notice, f"{fragment!r} not in the notice:\n{notice[:2000]}"
+    declaration = squash(document_text(by_name(files, "WA-1-declaration.docx").path))
+    assert "under penalty of perjury under the laws of the State of Washington" in declaration
+    instruction = squash(document_text(by_name(files, "WA-1-jury-instruction.docx").path))
+    assert "RCW 9A.88.040" in instruction and "FOR ATTORNEY REVIEW" in instruction
+    pdf = [f for f in files if f.filename == "WA-1-notice.pdf"]
+    if [f for f in files if f.ext == "pdf"]:  # the server has LibreOffice (server/start installs it)
+        assert pdf and pdf[0].data.startswith(b"%PDF")
+        pdf_text = squash(document_text(pdf[0].path))
+        assert CHARGE["case_number"] in pdf_text and "RCW 9A.88.040" in pdf_text
