@@ -8,9 +8,12 @@ downloaded through the browser's session is opened and read: caption, case numbe
 """
 from __future__ import annotations
 
+import json
+
 from helpers import CONTINUE, Interview, document_text, squash
 from paths import DOWNLOAD_ID, NY_CASE, walk
 from test_paths import assert_no_client_data_in_names, by_name
+from test_private_and_mobile import _get
 
 CHARGE = {
     "court": "Spokane County District Court", "county": "Spokane", "case_number": "WA-CR-2026-0777",
@@ -84,3 +87,11 @@ def test_open_washington_charge_reaches_the_notice(server_url, page, tmp_path):
         assert pdf and pdf[0].data.startswith(b"%PDF")
         pdf_text = squash(document_text(pdf[0].path))
         assert CHARGE["case_number"] in pdf_text and "RCW 9A.88.040" in pdf_text
+
+    # "Save to finish later" keeps the open case in the case file it downloads
+    saved = json.loads(_get(it, page.locator("a.tr-save-later").get_attribute("href")))
+    assert saved["pending_charges"] == [{
+        "id": "p1", "jurisdiction": "WA", "court": CHARGE["court"], "county": CHARGE["county"],
+        "case_number": CHARGE["case_number"], "offence": CHARGE["offence"], "statute": CHARGE["statute"],
+        "offence_categories": ["prostitution"], "next_court_date": "2027-03-15",
+        "trafficking_connection": CHARGE["connection"]}]
