@@ -94,11 +94,13 @@ def test_attorney_mode_one_screen_per_charge_federal_and_unknown_law(tmp_path):
                "pending_charges[0].court": "United States District Court for the District of Example",
                "pending_charges[0].case_number": "1:26-cr-00042",
                "pending_charges[1].jurisdiction": "NY", "pending_charges[1].court": "Criminal Court of the City of New York",
-               "pending_charges[1].case_number": "CR-000777-26EX"}
+               "pending_charges[1].case_number": "CR-000777-26EX",
+               "pending_charges[2].jurisdiction": "WY", "pending_charges[2].court": "Laramie County Circuit Court",
+               "pending_charges[2].offence": "Theft", "pending_charges[2].case_number": "CT-2026-0311"}
     answers = answers_with_charges("attorney", **federal, **{"pending_charges[i].offence_class": "felony",
                                                               "pending_charges[i].violent_choice": "no"})
     del answers["pending_charges.there_is_another"]
-    more = iter([True, False])
+    more = iter([True, True, False])
     boxes = checkbox_answers({"conviction_states": ["NY"], "records[i].offence_categories": ["prostitution"],
                               "trafficking.documents": [], "tr_other_states": [],
                               "pending_charges[i].offence_categories": ["false_identification"]})
@@ -108,11 +110,11 @@ def test_attorney_mode_one_screen_per_charge_federal_and_unknown_law(tmp_path):
 
     run = harness.run_interview(INTERVIEW, answers, on_question=on_question, out_dir=tmp_path)
     assert run.question_id == "download_drafts"
-    assert run.visited.count("affirmative_defense_charge_attorney") == 2
+    assert run.visited.count("affirmative_defense_charge_attorney") == 3
     assert not set(CHARGE_SCREENS) & set(run.visited)
     rows = run.value("affirmative_defense_rows")
-    assert [(r["jurisdiction"], r["verdict"], r["draftable"]) for r in rows] == [("US", "defense", True),
-                                                                                  ("NY", "unknown", False)]
+    assert [(r["jurisdiction"], r["verdict"], r["draftable"]) for r in rows] == [
+        ("US", "defense", True), ("NY", "unknown", False), ("WY", "immunity", False)]
     files = drafts(run)
     notice = docx_text(files["US-1-notice.docx"])
     assert "United States of America" in notice and "Case No. 1:26-cr-00042" in notice
@@ -121,8 +123,12 @@ def test_attorney_mode_one_screen_per_charge_federal_and_unknown_law(tmp_path):
     assert not any(name.startswith("NY-1-notice") for name in files)  # the law is not known: no notice
     report = json.loads(files["assembly-report.json"].read_text(encoding="utf-8"))
     assert any("NY p2: no defense papers drafted" in w for w in report["warnings"])
-    # the download screen lists the open case with no papers
-    assert any(r["charge_id"] == "p2" for r in run.value("tr_no_papers"))
+    # the download screen lists the open cases with no papers, each with its own reason
+    assert [r["charge_id"] for r in run.value("tr_no_papers")] == ["p2", "p3"]
+    download = run.status.subquestion_text
+    assert "a lawyer must check the law for this case." in download
+    assert "this law may protect you from the charge in another way. A lawyer must ask the court." in download
+    assert "this law does not allow it for this case" not in download
 
 
 def test_spanish_gate_and_screening(tmp_path):
