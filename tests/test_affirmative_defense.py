@@ -331,3 +331,15 @@ def test_no_deadline_in_the_data_adds_no_sentence(tmp_path, monkeypatch):
     notice = text(result, "WA-1-notice.docx")
     assert "within the time" not in notice
     assert "WA:affirmative_defence.notice_deadline" not in {e["path"] for e in result.report["unknown_law"]}
+
+
+def test_colorados_notice_rule_is_screened_with_its_citation_and_the_date_stays_a_placeholder(tmp_path):
+    result, by_id = run(tmp_path, charge("CO", statute="C.R.S. § 18-7-201", offence_categories=["prostitution"],
+                                         court="Denver County Court", county="Denver"))
+    [finding] = [f for f in by_id["co1"].warnings if f.fact and f.fact.path == "CO:affirmative_defence.notice_rule"]
+    assert "35 days before trial for a felony trial, or 7 days before trial for a non-felony trial" in finding.text
+    assert finding.fact.citation == "Colo. R. Crim. P. 16" and finding.fact.tier == "copy"
+    assert finding.fact.source.url.startswith("https://")
+    notice = text(result, "CO-1-notice.docx")
+    assert "[MISSING: deadline for notice of the defense" in notice  # the court sets it: never computed here
+    assert "casetext" not in notice.lower()  # provenance stays in the report
