@@ -95,3 +95,44 @@ def test_open_washington_charge_reaches_the_notice(server_url, page, tmp_path):
         "case_number": CHARGE["case_number"], "offence": CHARGE["offence"], "statute": CHARGE["statute"],
         "offence_categories": ["prostitution"], "next_court_date": "2027-03-15",
         "trafficking_connection": CHARGE["connection"]}]
+
+
+def test_spanish_open_case_screens_are_accessible_and_answer_it_now_asks_the_skipped_link(server_url, page):
+    """In Spanish, the link to the trafficking skipped: the card says an answer is missing, its button asks
+    that question now, and the card comes back with the defense. axe-core finds no serious violation on
+    the module's screens (the lawyer's part opened)."""
+    from helpers import drive
+    from paths import ES_CASE, plan_for
+    from test_accessibility import BLOCKING, axe_violations
+
+    it = Interview(page, server_url)
+    it.start(lang="es")
+    plan = {**plan_for(ES_CASE), **charge_plan()}
+    plan["affirmative_defense_charge_link"] = {"pending_charges[i].connection_choice": "prefer_not_to_say"}
+    violations: dict[str, list] = {}
+
+    def check(it: Interview, qid: str) -> None:
+        if qid.startswith("affirmative_defense_"):
+            bad = [v for v in axe_violations(it.page) if v["impact"] in BLOCKING]
+            if bad:
+                violations[qid] = bad
+
+    visited = drive(it, plan, "affirmative_defense_screening", on_screen=check)
+    assert [q for q in visited if q.startswith("affirmative_defense_")] == [
+        "affirmative_defense_gate", "affirmative_defense_charge_place", "affirmative_defense_charge_offence",
+        "affirmative_defense_charge_dates", "affirmative_defense_charge_link", "affirmative_defense_another",
+        "affirmative_defense_screening"]
+    assert not violations, violations
+    it.assert_text("Lo que encontramos para cada caso abierto", "Falta una respuesta",
+                   "Cómo se relaciona este cargo con la trata.", "Para el abogado: la ley y sus fuentes")
+    assert "We need one more answer" not in it.main_text()
+    button = page.locator("a.tr-answer-now")
+    assert button.count() == 1 and button.inner_text().strip() == "Contestar ahora"
+    it._submit(lambda: button.click(), "Contestar ahora", "affirmative_defense_charge_link", None)
+    it.assert_text("Caso abierto 1: ¿qué relación tiene con la trata?")
+    it.answer({"pending_charges[i].connection_choice": "write_now",
+               "pending_charges[i].trafficking_connection": CHARGE["connection"]})
+    it.click("Continuar")
+    it.expect_question("affirmative_defense_screening")
+    it.assert_text("Puede ser que la ley le dé una defensa contra este cargo.")
+    assert "Falta una respuesta" not in it.main_text()
