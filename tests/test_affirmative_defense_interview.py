@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 from docassemble.traffickingrelief.families.affirmative_defense.interview import asks_for_charge, \
     carried_charges, charge_place_choices, charge_questions, charge_reask_variable, charge_rows, \
-    pending_charges_section
+    charge_summaries, charges_gathered, pending_charges_section
 from docassemble.traffickingrelief.facts import parse_case
 from tests.conftest import TODAY, minimal_case
 
@@ -123,3 +123,10 @@ def test_the_module_does_not_import_docassemble():
     code = ("import sys, docassemble.traffickingrelief.families.affirmative_defense.interview; "
             "sys.exit(any(m.startswith('docassemble.base') for m in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code], cwd=REPO, timeout=60).returncode == 0
+
+
+def test_review_lines_and_whether_the_list_was_gathered():
+    charges = SimpleNamespace(elements=[answered(), answered(case_number=None, offence="<b>Theft</b>")], gathered=True)
+    assert charge_summaries(charges) == ["Prostitution, WA, WA-CR-2026-0042", "<b>Theft</b>, WA"]  # the YAML escapes
+    assert charges_gathered(charges) is True
+    assert charges_gathered(SimpleNamespace(elements=[])) is False and charge_summaries(None) == []

@@ -136,3 +136,34 @@ def test_spanish_open_case_screens_are_accessible_and_answer_it_now_asks_the_ski
     it.expect_question("affirmative_defense_screening")
     it.assert_text("Puede ser que la ley le dé una defensa contra este cargo.")
     assert "Falta una respuesta" not in it.main_text()
+
+
+def test_an_open_case_added_from_the_review_screen_gets_its_papers(server_url, page, tmp_path):
+    """The gate was answered no; on the review screen the person changes it to yes, the charge's
+    questions follow, the review lists the charge, and the papers include its notice."""
+    from helpers import drive
+    from paths import REVIEW_ID, _make_the_papers, plan_for
+
+    it = Interview(page, server_url)
+    it.start()
+    plan = {**plan_for(NY_CASE), **charge_plan()}
+    plan["affirmative_defense_gate"] = {"affirmative_defense_open_case": "no"}
+    visited = drive(it, plan, REVIEW_ID)
+    assert "affirmative_defense_charge_place" not in visited
+    it.assert_text("Open criminal case: No")
+    edit = page.locator("#daquestion").get_by_role("link", name="Edit open criminal cases")
+    if not edit.count():
+        edit = page.locator("#daquestion").get_by_role("button", name="Edit open criminal cases")
+    it._submit(lambda: edit.first.click(), "Edit open criminal cases", "affirmative_defense_revisit", None)
+    plan["affirmative_defense_revisit"] = {"affirmative_defense_open_case": "yes"}
+    visited = drive(it, plan, REVIEW_ID)
+    assert visited[:6] == ["affirmative_defense_revisit", "affirmative_defense_charge_place",
+                           "affirmative_defense_charge_offence", "affirmative_defense_charge_dates",
+                           "affirmative_defense_charge_link", "affirmative_defense_another"], visited
+    it.assert_text("Open criminal case: Yes", f"{CHARGE['offence']}, WA, {CHARGE['case_number']}")
+    _make_the_papers(it)
+    it.expect_question(DOWNLOAD_ID)
+    it.assert_text("Papers for an open criminal case")
+    files = it.download_all(tmp_path)
+    notice = squash(document_text(by_name(files, "WA-1-notice.docx").path))
+    assert CHARGE["case_number"] in notice and "RCW 9A.88.040" in notice

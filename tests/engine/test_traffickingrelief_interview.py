@@ -354,7 +354,7 @@ def test_the_review_screen_shows_every_answer(tmp_path):
     run = walk(base_answers("NY", **{"records[i].statute": STATUTES["NY"]}), tmp_path, stop_at={"review_answers"})
     assert run.question_id == "review_answers"
     shown = run.status.extras["ok"]
-    assert len(shown) == len(run.status.question.fields) == 16
+    assert len(shown) == len(run.status.question.fields) == 17
     assert all(shown.values()), [f.extras.get("button") for f in run.status.question.fields
                                   if not shown.get(f.number)]
 

@@ -23,7 +23,8 @@ from ...screening import screen
 from .screening import FAMILY, key
 
 __all__ = ["charge_place_choices", "charge_questions", "asks_for_charge", "pending_charges_section",
-           "carried_charges", "charge_rows", "charge_reask_variable", "OPEN_CASE_CHOICES"]
+           "carried_charges", "charge_rows", "charge_reask_variable", "charge_summaries", "charges_gathered",
+           "OPEN_CASE_CHOICES"]
 
 YES, NO, NOT_SURE, PREFER_NOT = "yes", "no", "not_sure", "prefer_not_to_say"
 OPEN_CASE_CHOICES = (YES, NO, NOT_SURE, PREFER_NOT)
@@ -152,6 +153,17 @@ def pending_charges_section(charges: Any) -> list[dict]:
         out.append({k: v for k, v in item.items() if v is not None and v != []}
                    | {"jurisdiction": item["jurisdiction"], "offence": item["offence"]})
     return out
+
+
+def charge_summaries(charges: Any) -> list[str]:
+    """One line per answered charge for the review screen (raw text; the YAML escapes it)."""
+    return [", ".join(filter(None, [_text(_get(c, "offence")), _text(_get(c, "jurisdiction")),
+                                    _text(_get(c, "case_number"))])) for c in _items(charges)]
+
+
+def charges_gathered(charges: Any) -> bool:
+    """Whether the charge list was gathered (its table can be shown without asking for a first charge)."""
+    return _get(charges, "gathered") is True
 
 
 # ---------------------------------------------------------------------------------------------
