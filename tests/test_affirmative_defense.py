@@ -299,3 +299,47 @@ def test_every_jurisdiction_has_the_section_with_honest_tiers():
     us = jurisdictions["US"]
     assert us.value("affirmative_defence.citation") == "18 U.S.C. § 28"
     assert us.fact("affirmative_defence.citation").tier == "official"
+
+
+def test_an_unknown_notice_deadline_is_a_placeholder_and_a_report_entry(tmp_path):
+    result, _ = run(tmp_path, charge("WA", statute="RCW 9A.88.030", offence_categories=["prostitution"]))
+    notice = text(result, "WA-1-notice.docx")
+    assert "within the time the law and the court's rules allow ([MISSING: deadline for notice of the defense" \
+           in notice
+    assert "WA:affirmative_defence.notice_deadline" in {e["path"] for e in result.report["unknown_law"]}
+
+
+def test_a_known_notice_deadline_is_written_in_words_with_its_date(tmp_path, monkeypatch):
+    rule = {"days": 30, "relation": "after", "event": "arraignment", "description": "within 30 days after arraignment"}
+    with_rule = _with_deadline("WA", rule)
+    monkeypatch.setattr("docassemble.traffickingrelief.families.affirmative_defense.screening.load_jurisdiction",
+                        lambda code: with_rule)
+    result, _ = run(tmp_path, charge("WA", statute="RCW 9A.88.030", offence_categories=["prostitution"],
+                                     arraignment_date="2026-11-02"))
+    notice = text(result, "WA-1-notice.docx")
+    # the stand-in rule was read nowhere (tier none): printed for confirmation, never as settled law
+    assert "within the time [CONFIRM: Example R. Crim. P. 12] allows ([CONFIRM: within 30 days after " \
+           "arraignment]); it is due on or before December 2, 2026." in notice
+    assert "'days'" not in notice and "the law and the court's rules allow" not in notice
+
+
+def test_no_deadline_in_the_data_adds_no_sentence(tmp_path, monkeypatch):
+    none = _with_deadline("WA", "none")
+    monkeypatch.setattr("docassemble.traffickingrelief.families.affirmative_defense.screening.load_jurisdiction",
+                        lambda code: none)
+    result, _ = run(tmp_path, charge("WA", statute="RCW 9A.88.030", offence_categories=["prostitution"]))
+    notice = text(result, "WA-1-notice.docx")
+    assert "within the time" not in notice
+    assert "WA:affirmative_defence.notice_deadline" not in {e["path"] for e in result.report["unknown_law"]}
+
+
+def test_colorados_notice_rule_is_screened_with_its_citation_and_the_date_stays_a_placeholder(tmp_path):
+    result, by_id = run(tmp_path, charge("CO", statute="C.R.S. § 18-7-201", offence_categories=["prostitution"],
+                                         court="Denver County Court", county="Denver"))
+    [finding] = [f for f in by_id["co1"].warnings if f.fact and f.fact.path == "CO:affirmative_defence.notice_rule"]
+    assert "35 days before trial for a felony trial, or 7 days before trial for a non-felony trial" in finding.text
+    assert finding.fact.citation == "Colo. R. Crim. P. 16" and finding.fact.tier == "copy"
+    assert finding.fact.source.url.startswith("https://")
+    notice = text(result, "CO-1-notice.docx")
+    assert "[MISSING: deadline for notice of the defense" in notice  # the court sets it: never computed here
+    assert "casetext" not in notice.lower()  # provenance stays in the report

@@ -127,8 +127,11 @@ def block_phrases(block: dict) -> list[tuple[str, str]]:
     for key in ("choices", "buttons"):
         out += [("choice", c) for c in _choice_labels(block.get(key))]
     for item in block.get("review") or []:
-        if isinstance(item, dict):
+        if isinstance(item, dict) and "label" in item:  # the long form: label, fields (with recompute...)
+            out.append(("review", item["label"]))
+        elif isinstance(item, dict):
             out += [("review", k) for k in item if k not in ("button", "note", "html", "show if", "help")]
+        if isinstance(item, dict):
             for key in ("button", "note", "html", "help"):
                 if key in item:
                     out.append(("review", item[key]))

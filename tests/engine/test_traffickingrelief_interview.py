@@ -143,7 +143,7 @@ def assert_quick_exit(run):
 
 SCREENS_FRESH = ["language_choice", "safety_check", "confidentiality_note", "user_role", "start_mode",
                  "conviction_states", "jurisdiction_overview", "client_name", "client_pseudonym",
-                 "record_attorney", "records_another",
+                 "record_attorney", "records_another", "affirmative_defense_gate",
                  "record_relief_screening", "client_contact", "client_immigration",
                  "trafficking_type", "trafficking_when", "trafficking_means", "trafficking_story",
                  "trafficking_documents", "le_contact_choice", "evidence_choice", "preparer_details",
@@ -354,7 +354,7 @@ def test_the_review_screen_shows_every_answer(tmp_path):
     run = walk(base_answers("NY", **{"records[i].statute": STATUTES["NY"]}), tmp_path, stop_at={"review_answers"})
     assert run.question_id == "review_answers"
     shown = run.status.extras["ok"]
-    assert len(shown) == len(run.status.question.fields) == 16
+    assert len(shown) == len(run.status.question.fields) == 17
     assert all(shown.values()), [f.extras.get("button") for f in run.status.question.fields
                                   if not shown.get(f.number)]
 

@@ -88,9 +88,13 @@ class _ChargeBuilder:
         docs = self._documents()
         deadline_fact = self.j.fact(key("notice_deadline"))
         rule = deadline_fact.value if isinstance(deadline_fact.value, dict) else None
+        # the rule in words (its description); unknown stays a placeholder and a report entry, while
+        # "none" (the data says no deadline applies) adds no sentence
+        deadline_words = dataclasses.replace(deadline_fact, value=rule["description"]) if rule else deadline_fact
         due = notice_deadline(self.charge, self.j)
         sealing = self.j.fact(key("sealing"))
-        flags = {"has_documents": bool(docs), "has_deadline": rule is not None, "has_sealing": sealing.known}
+        flags = {"has_documents": bool(docs), "has_deadline": rule is not None,
+                 "deadline_unknown": deadline_fact.value is None, "has_sealing": sealing.known}
         evidence = [e.title for e in self.case.evidence]
         elements = human_list(self._elements(d), "and")
         paragraphs = d.clauses(
@@ -98,7 +102,7 @@ class _ChargeBuilder:
             offense=self._offense(d), elements=elements, stop="" if str(elements).endswith(".") else ".",
             connection=self._connection(d), documents=human_list(docs),
             evidence=d.fact(human_list(evidence) if evidence else None, "evidence supporting the defense"),
-            deadline=lambda cid: d.law(deadline_fact, "deadline for notice of the defense", cid),
+            deadline=lambda cid: d.law(deadline_words, "deadline for notice of the defense", cid),
             deadline_citation=lambda cid: d.citation(deadline_fact, "rule setting the notice deadline", cid),
             deadline_date=lambda cid: d.fact(due, f"the {(rule or {}).get('event', 'event').replace('_', ' ')} the "
                                                   "notice deadline counts from"),

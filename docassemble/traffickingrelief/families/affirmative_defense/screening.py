@@ -148,6 +148,10 @@ def _notice(charge: PendingCharge, j: Jurisdiction, today: dt.date) -> list[Find
     fact = j.fact(key("notice_deadline"))
     rule = fact.value
     if rule is None:
+        procedure = j.fact(key("notice_rule"))
+        if procedure.value:  # a rule on notice without a fixed count of days (e.g. the court sets the date)
+            return [Finding(WARN, f"No fixed deadline for notice of this defense is known. The rule on notice: "
+                                  f"{procedure.value.rstrip('.')}. Check the court's order for the date.", procedure)]
         return [Finding(WARN, "No deadline for notice of this defense is known; check the court rules and any "
                               "scheduling order.", fact)]
     if rule == "none":
