@@ -199,3 +199,20 @@ def test_an_uploaded_case_file_with_the_details_skips_the_questions(tmp_path):
     assert "le1-u_supplement_b-request-letter.docx" in files and "le1-t_supplement_b-request-letter.docx" not in files
     log = docx_text(files["follow-up-log.docx"])
     assert "October 1, 2026" in log or "2026-10-01" in log
+
+
+def test_save_to_finish_later_keeps_the_certification_details(tmp_path):
+    """The case file the "Save to finish later" button writes carries this module's section, so an upload of
+    it goes through the interview whole."""
+    from test_traffickingrelief_interview import _code_of
+
+    run = walk(certification_answers(), tmp_path, stop_at={"certification_screening"})
+    export = "from docassemble.base.util import DAFile\ntr_export_file = DAFile('tr_export_file')\n" + "\n".join(
+        line for line in _code_of("tr_download.yml", "tr_export_case_file").splitlines()
+        if not line.strip().startswith("response("))
+    path = run.value(f"exec({export!r}) or tr_export_file.path()")
+    saved = json.loads(Path(path).read_text(encoding="utf-8"))
+    [contact] = saved["law_enforcement_contacts"]
+    assert contact["title"] == TITLE and contact["address"] == ADDRESS and contact["agency_level"] == "local"
+    assert contact["qualifying_crimes"] == ["Trafficking", "involuntary servitude"]
+    assert saved["client"]["citizenship"] == "Honduras"
