@@ -296,7 +296,7 @@ def test_the_zip_holds_every_file_once_and_the_download_rows_pair_docx_with_pdf(
              "group": None, "placeholders": 0}]
     layout = s.download_rows(fake)
     assert layout["documents"] == [{"title": "Motion", "family": "record_relief", "group": "NY-1", "docx": 0, "pdf": 1,
-                                    "placeholders": 0}]
+                                    "csv": None, "xlsx": None, "placeholders": 0}]
     assert layout["reports"] == {"html": 2} and layout["zip"] == 3
     assert all(w in summary["blocking"] for w in summary["warnings"])
 

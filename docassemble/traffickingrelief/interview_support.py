@@ -356,6 +356,9 @@ def _trafficking(t: Any, carry: Mapping) -> dict:
         "ended_on": _date(_get(t, "ended_on")),
         "sought_services_on": _date(_get(t, "sought_services_on")),
         "official_documentation": documents,
+        # asked by the certification module (T visa's trauma exemption from cooperation)
+        "unable_to_cooperate_due_to_trauma": _tri(_get(t, "trauma_choice")),
+        "trauma_explanation": _text(_get(t, "trauma_explanation")) if _get(t, "trauma_choice") == YES else None,
     })
 
 
@@ -638,6 +641,9 @@ def prefill_from_case_file(data: Mapping) -> dict:
         "other_documents": "\n".join(d for d in docs if d not in by_title) or None,
         "when_done": True,
     }
+    if t.get("unable_to_cooperate_due_to_trauma") is not None:  # else the certification module asks
+        trafficking["trauma_choice"] = _choice_from_bool(t["unable_to_cooperate_due_to_trauma"])
+        trafficking["trauma_explanation"] = t.get("trauma_explanation")
     records = []
     for kind, group in (("conviction", data.get("convictions", [])), ("arrest", data.get("arrests", []))):
         for r in group:
@@ -666,8 +672,11 @@ def prefill_from_case_file(data: Mapping) -> dict:
                 item.update({"agency": r.get("agency"), "arrest_disposition": r.get("disposition") or "unknown",
                              "disposition_date": r.get("disposition_date")})
             records.append(item)
+    # title .. certification_requests: the certification module's answers (it skips what a case file carried)
     contacts = [{k: lec.get(k) for k in ("agency", "officer", "phone", "email", "report_number", "contact_date",
-                                          "cooperation")} for lec in data.get("law_enforcement_contacts", [])]
+                                          "cooperation", "role", "title", "address", "agency_level",
+                                          "qualifying_crimes", "certification_requests")}
+                for lec in data.get("law_enforcement_contacts", [])]
     evidence = [{k: e.get(k) for k in ("id", "title", "kind", "path", "date", "description")}
                 for e in data.get("evidence", [])]
     for e in evidence:
@@ -1053,8 +1062,10 @@ def download_rows(files: list[Mapping]) -> dict:
         else:
             stem = info["filename"].rsplit(".", 1)[0]
             row = documents.setdefault(stem, {"title": info["title"], "family": info["family"], "group": info["group"],
-                                              "docx": None, "pdf": None, "placeholders": info["placeholders"]})
-            row[info["format"] if info["format"] in ("docx", "pdf") else "docx"] = index
+                                              "docx": None, "pdf": None, "csv": None, "xlsx": None,
+                                              "placeholders": info["placeholders"]})
+            # a family's spreadsheet export (the certification follow-up log's CSV) sits beside its DOCX and PDF
+            row[info["format"] if info["format"] in ("docx", "pdf", "csv", "xlsx") else "docx"] = index
     return {"documents": list(documents.values()), "reports": reports, "zip": zip_index}
 
 
