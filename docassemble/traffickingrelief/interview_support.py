@@ -959,7 +959,7 @@ def _zip_files(paths: list[Path], target: Path) -> Path:
 
 
 def assemble_into(data: Mapping, file_list: Any, *, families: Iterable[str] | None = None, pdf: bool | None = None,
-                  today: dt.date | None = None, progress: Any = None) -> dict:
+                  today: dt.date | None = None, progress: Any = None, exhibits: Mapping[str, Any] | None = None) -> dict:
     """Assemble drafts for ``data`` and put every produced file into ``file_list`` (a DAFileList).
 
     The core writes into a temporary folder, which is deleted once the files are copied into
@@ -968,6 +968,8 @@ def assemble_into(data: Mapping, file_list: Any, *, families: Iterable[str] | No
     ``assembly-report.md``); the report also comes as HTML and DOCX, and everything as
     ``drafts.zip``. Returns a summary plus one descriptor per file, in the list's order.
     ``progress(percent)``, when given, is called as the work advances (a background task's display).
+    ``exhibits`` (evidence id -> local path of an upload) go to the families' ``bundles`` (the T-visa
+    packet), which read them where the server stores them: no copy is made.
     """
     case = parse_case(copy.deepcopy(dict(data)))
     work = Path(tempfile.mkdtemp(prefix="tr-interview-"))
@@ -983,6 +985,7 @@ def assemble_into(data: Mapping, file_list: Any, *, families: Iterable[str] | No
         report = result.report
         extra = work / "extra"
         extra.mkdir()
+        bundled, bundle_warnings = _bundles(case, result.out_dir, extra, families, exhibits)
         html_path = extra / REPORT_HTML
         html_path.write_text(report_html(report), encoding="utf-8")
         docx_path = report_docx(report, extra / REPORT_DOCX)
@@ -990,6 +993,7 @@ def assemble_into(data: Mapping, file_list: Any, *, families: Iterable[str] | No
                                                    "group": d["group"], "format": d["format"],
                                                    "placeholders": d["placeholders"]})
                     for d in report["documents"]]
+        produced += bundled
         for path, fmt, title in ((html_path, "html", "Assembly report"), (docx_path, "docx", "Assembly report"),
                                  (result.report_markdown, "md", "Assembly report (Markdown)"),
                                  (result.report_json, "json", "Assembly report (JSON)")):
@@ -1017,13 +1021,31 @@ def assemble_into(data: Mapping, file_list: Any, *, families: Iterable[str] | No
         "missing_facts": len(report["missing_facts"]),
         "unknown_law": len(report["unknown_law"]),
         "unverified_law": len(report["unverified_law"]),
-        "warnings": [us_english(w) for w in report["warnings"]],
-        "blocking": blocking_items(report),
+        "warnings": [us_english(w) for w in report["warnings"] + bundle_warnings],
+        "blocking": bundle_warnings + blocking_items(report),
         "pdf": report["pdf"],
         "status": report["status"],
         "screening": [{k: r[k] for k in ("record_id", "jurisdiction", "status", "drafts_produced")}
                       for r in report["screening"]],
     }
+
+
+def _bundles(case: Any, drafts: Path, out: Path, families: Iterable[str] | None,
+             exhibits: Mapping[str, Any] | None) -> tuple[list, list[str]]:
+    """Each family's files made from its rendered drafts and the uploaded exhibits (``DraftFamily.bundles``)."""
+    from .family import select
+
+    produced, warnings = [], []
+    files = {str(k): Path(str(v)) for k, v in (exhibits or {}).items()}
+    for family in select(tuple(families) if families is not None else None):
+        folder = out / family.name
+        folder.mkdir()
+        made, notes = family.bundles(case, drafts / family.name, folder, files)
+        warnings += notes
+        for path, title in made:
+            produced.append((path, {"title": title, "kind": "bundle", "family": family.name, "group": None,
+                                    "format": path.suffix[1:], "placeholders": 0}))
+    return produced, warnings
 
 
 def blocking_items(report: Mapping) -> list[str]:
