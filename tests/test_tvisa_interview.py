@@ -151,7 +151,7 @@ def test_a_renamed_file_is_refused_by_its_content(tmp_path):
     fake = tmp_path / "letter.pdf"
     fake.write_bytes(b"MZ\x90\x00 not a pdf at all")
     problem = exhibit_upload_problem(fake, "letter.pdf", "application/pdf")
-    assert problem.startswith("letter.pdf: ") and "PDF" in problem
+    assert problem.startswith("letter.pdf: ") and "does not match its type" in problem
     # a PNG that claims to be a PDF (type and bytes disagree)
     problem = exhibit_upload_problem(png_file(tmp_path / "p.png"), "scan.pdf", "application/pdf")
     assert problem == "scan.pdf: the file's content does not match its type. Use a real PDF, JPEG, PNG or DOCX file."
@@ -173,10 +173,14 @@ def test_size_encryption_and_broken_files(tmp_path):
     writer.encrypt("secret")
     with open(tmp_path / "locked.pdf", "wb") as handle:
         writer.write(handle)
-    assert "encrypted PDF" in exhibit_upload_problem(tmp_path / "locked.pdf", "locked.pdf", "application/pdf")
+    assert exhibit_upload_problem(tmp_path / "locked.pdf", "locked.pdf", "application/pdf") == \
+        "locked.pdf: the PDF has a password. Save a copy without a password, then upload that."
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.7\n garbage")
-    assert "corrupt PDF" in exhibit_upload_problem(broken, "broken.pdf", "application/pdf")
+    assert exhibit_upload_problem(broken, "broken.pdf", "application/pdf") == \
+        "broken.pdf: we cannot open this file. It may be broken."
+    assert exhibit_upload_problem(broken, "roto.pdf", "application/pdf", language="es") == \
+        "roto.pdf: no podemos abrir este archivo. Puede estar dañado."
     # a path in the name never reaches the message, only the file's own name
     assert exhibit_upload_problem(broken, "C:\\Users\\x/../broken.pdf", None).startswith("broken.pdf: ")
 

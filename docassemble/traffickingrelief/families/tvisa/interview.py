@@ -199,31 +199,62 @@ def exhibit_uploads(exhibits: Any) -> list:
 # Upload checks
 
 
+# Plain words for each problem, in English and Spanish ({name} is the file's own name, shown to the person
+# who uploaded it and never logged).
+UPLOAD_PROBLEMS = {
+    "type": ("{name}: this kind of file cannot be used. Use a PDF, a JPEG or PNG picture, or a Word file (DOCX).",
+             "{name}: no se puede usar este tipo de archivo. Use un PDF, una foto JPEG o PNG, o un archivo de Word (DOCX)."),
+    "unreadable": ("{name}: we could not read this file. Please upload it again.",
+                   "{name}: no pudimos leer este archivo. Por favor, súbalo otra vez."),
+    "size": ("{name}: the file is too big. It can be at most {mb} MB.",
+             "{name}: el archivo es demasiado grande. Puede tener hasta {mb} MB."),
+    "mismatch": ("{name}: the file's content does not match its type. Use a real PDF, JPEG, PNG or DOCX file.",
+                 "{name}: el contenido del archivo no corresponde a su tipo. Use un archivo PDF, JPEG, PNG o DOCX de verdad."),
+    "encrypted": ("{name}: the PDF has a password. Save a copy without a password, then upload that.",
+                  "{name}: el PDF tiene contraseña. Guarde una copia sin contraseña y suba esa copia."),
+    "empty": ("{name}: the file is empty.", "{name}: el archivo está vacío."),
+    "broken": ("{name}: we cannot open this file. It may be broken.",
+               "{name}: no podemos abrir este archivo. Puede estar dañado."),
+    "image": ("{name}: the picture is too large. Use a smaller picture or a PDF.",
+              "{name}: la foto es demasiado grande. Use una foto más pequeña o un PDF."),
+}
+
+
+def _problem(code: str, name: str, language: str | None, **values) -> str:
+    english, spanish = UPLOAD_PROBLEMS[code]
+    return (spanish if language == "es" else english).format(name=name, **values)
+
+
 def exhibit_upload_problem(path: str | Path, filename: str | None, content_type: str | None,
-                           max_bytes: int = MAX_EXHIBIT_BYTES) -> str | None:
+                           max_bytes: int = MAX_EXHIBIT_BYTES, language: str | None = None) -> str | None:
     """What is wrong with an uploaded exhibit, in plain words naming the file, or None when it can be used.
 
     The type the upload claims (its content type, or its name's ending) must be PDF, JPEG, PNG or DOCX,
-    and the file's own bytes must be that type; then the size, then what the packet would refuse
-    (an encrypted or broken PDF, an image too large)."""
-    shown = Path(str(filename or "the file")).name
+    the file's own bytes must be that type, it must fit the size limit, and the packet must be able to
+    use it (no password, not broken, a picture of a sane size)."""
+    name = Path(str(filename or "the file").replace("\\", "/")).name
     claimed = _TYPES.get(str(content_type or "").split(";")[0].strip().lower())
-    by_name = _EXTENSIONS.get(Path(shown).suffix.lower())
+    by_name = _EXTENSIONS.get(Path(name).suffix.lower())
     if claimed is None and by_name is None:
-        return f"{shown}: this kind of file cannot be used. Use a PDF, a JPEG or PNG picture, or a Word file (DOCX)."
+        return _problem("type", name, language)
     try:
         size = Path(path).stat().st_size
     except OSError:
-        return f"{shown}: we could not read this file. Please upload it again."
+        return _problem("unreadable", name, language)
     if size > max_bytes:
-        return f"{shown}: the file is too big. It can be at most {max_bytes // (1024 * 1024)} MB."
+        return _problem("size", name, language, mb=max_bytes // (1024 * 1024))
+    if size == 0:
+        return _problem("empty", name, language)
+    if _content_kind(path) not in {k for k in (claimed, by_name) if k}:
+        return _problem("mismatch", name, language)
     problem = exhibit_problem(path)
-    if problem is not None:
-        return f"{shown}: {problem}."
-    actual = _content_kind(path)
-    if actual not in {k for k in (claimed, by_name) if k}:
-        return f"{shown}: the file's content does not match its type. Use a real PDF, JPEG, PNG or DOCX file."
-    return None
+    if problem is None:
+        return None
+    if problem.startswith("encrypted"):
+        return _problem("encrypted", name, language)
+    if problem.startswith("image too large"):
+        return _problem("image", name, language)
+    return _problem("broken", name, language)
 
 
 def _content_kind(path: str | Path) -> str | None:
@@ -245,10 +276,11 @@ def check_exhibit_upload(upload: Any) -> bool:
     from the server's storage at once (docassemble keeps a file before its screen is validated)."""
     files = _items(upload) or ([upload] if upload is not None else [])
     for file in files:
-        problem = exhibit_upload_problem(file.path(), _get(file, "filename"), _get(file, "mimetype"))
-        if problem:
-            from docassemble.base.util import validation_error
+        from docassemble.base.util import get_language, validation_error
 
+        problem = exhibit_upload_problem(file.path(), _get(file, "filename"), _get(file, "mimetype"),
+                                         language=get_language())
+        if problem:
             from ...interview_support import erase_stored_files
 
             erase_stored_files(upload)
