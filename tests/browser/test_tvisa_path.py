@@ -13,7 +13,7 @@ from pathlib import Path
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
-from helpers import CONTINUE, Interview, squash
+from helpers import CONTINUE, ROOT, Interview, squash
 from paths import DOWNLOAD_ID, NY_CASE, walk
 
 SAFE_STREET = "2 Safe Office Rd"
@@ -128,3 +128,9 @@ def test_t_visa_path_uploads_two_exhibits_and_downloads_the_packet(server_url, p
     assert png_mark + 1 == total and PNG_TITLE in texts[png_mark - 1]
     # the packet's metadata is neutral: no client name
     assert "Marisol" not in str(packet.metadata or {})
+    # the uploaded files' own names never reach the server's logs
+    logs = sorted((ROOT / ".da-state" / "log").glob("*.log"))
+    assert logs, "no server logs to check"
+    for log in logs:
+        text = log.read_text(encoding="utf-8", errors="replace")
+        assert not any(name in text for name in ("not-really", "stubs.pdf", "bunkhouse")), log.name
