@@ -15,7 +15,7 @@ from pypdf import PdfReader, PdfWriter
 
 from docassemble.traffickingrelief.facts import parse_case
 from docassemble.traffickingrelief.families.tvisa.interview import (
-    exhibit_files, exhibit_upload_problem, exhibit_uploads, needs_translator, tvisa_rows_for, tvisa_sections,
+    exhibit_files, exhibit_upload_problem, exhibit_uploads, needs_translator, tvisa_carried, tvisa_rows_for, tvisa_sections,
     tvisa_wanted)
 from docassemble.traffickingrelief.interview_support import assemble_into
 
@@ -271,3 +271,36 @@ def test_without_uploads_or_tvisa_no_packet_is_attempted(tmp_path):
     result = assemble_into(data, files, families=["tvisa"], pdf=False)
     assert not any(f["kind"] == "bundle" for f in result["files"])
     assert not any("packet" in w for w in result["warnings"])
+
+
+# -- a case file uploaded into the interview keeps its T-visa facts ------------------------------
+
+
+def tvisa_case_file() -> dict:
+    data = base_case()
+    data["evidence"] = [{"id": "e1", "title": "Fictional pay records", "path": "pay.pdf", "elements": ["victim"],
+                         "language": "es"}]
+    data["family_members"] = [{"name": "Luis Fictional", "relationship": "son"}]
+    data["tvisa"] = {"safe_mailing_address": {"in_care_of": "Example Legal Clinic", "street": "2 Safe Office Rd",
+                                              "city": "Exampleville"},
+                     "translator": {"name": "Terry Translator", "languages": ["es"]},
+                     "exhibit_order": ["e1"], "events": [{"date": "2021-01-15", "description": "Recruited"}]}
+    return data
+
+
+def test_an_uploaded_case_file_goes_through_whole():
+    from docassemble.traffickingrelief.interview_support import build_case_file, prefill_from_case_file
+
+    data = tvisa_case_file()
+    p = prefill_from_case_file(data)
+    assert tvisa_carried(p["carry_over"])
+    rebuilt = build_case_file(client=p["client"], trafficking=p["trafficking"], records=p["records"],
+                              le_contacts=p["le_contacts"], evidence_items=[dict(e, complete=True) for e in p["evidence_items"]],
+                              preparer=p["preparer"], carry_over=p["carry_over"])
+    assert rebuilt["tvisa"] == data["tvisa"] and rebuilt["family_members"] == data["family_members"]
+    assert rebuilt["evidence"][0]["elements"] == ["victim"] and rebuilt["evidence"][0]["language"] == "es"
+    # the module's own answers replace only what they answer; the exhibit order and the events stay
+    out = tvisa_sections(wanted=True, translator=SimpleNamespace(name="Other Translator"), carry_over=p["carry_over"])
+    assert out["tvisa"]["translator"] == {"name": "Other Translator"}
+    assert out["tvisa"]["exhibit_order"] == ["e1"] and out["tvisa"]["safe_mailing_address"]["street"] == "2 Safe Office Rd"
+    assert not tvisa_carried({}) and not tvisa_carried(None)

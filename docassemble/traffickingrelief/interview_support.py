@@ -449,6 +449,9 @@ def _evidence(items: Any) -> list[dict]:
             "kind": _coded(_get(item, "kind"), _schema_enum("evidence", "properties", "kind")),
             "path": _text(_get(item, "path")), "date": _date(_get(item, "date")),
             "description": _text(_get(item, "description")),
+            # carried from an uploaded case file (the shared questions do not ask them)
+            "elements": [x for x in (_get(item, "elements") or []) if isinstance(x, str)],
+            "language": _text(_get(item, "language")),
         }) | {"title": _text(_get(item, "title")) or ""})
     return out
 
@@ -491,7 +494,7 @@ def build_case_file(*, client: Any = None, trafficking: Any = None, records: Any
     contacts = _contacts(le_contacts)
     if contacts:
         data["law_enforcement_contacts"] = contacts
-    for key in ("losses", "family_members"):
+    for key in ("losses", "family_members", "tvisa"):
         if carry.get(key):
             data[key] = copy.deepcopy(carry[key])
     evidence = _evidence(evidence_items)
@@ -668,7 +671,7 @@ def prefill_from_case_file(data: Mapping) -> dict:
             records.append(item)
     contacts = [{k: lec.get(k) for k in ("agency", "officer", "phone", "email", "report_number", "contact_date",
                                           "cooperation")} for lec in data.get("law_enforcement_contacts", [])]
-    evidence = [{k: e.get(k) for k in ("id", "title", "kind", "path", "date", "description")}
+    evidence = [{k: e.get(k) for k in ("id", "title", "kind", "path", "date", "description", "elements", "language")}
                 for e in data.get("evidence", [])]
     for e in evidence:
         e["kind"] = e["kind"] or "other"
@@ -679,6 +682,7 @@ def prefill_from_case_file(data: Mapping) -> dict:
     carry = {
         "pending_charges": data.get("pending_charges", []), "prior_relief": data.get("prior_relief", []),
         "losses": data.get("losses", {}), "family_members": data.get("family_members", []),
+        "tvisa": data.get("tvisa", {}),
         "a_number": c.get("a_number"), "extra_periods": periods[1:], "extra_traffickers": traffickers[1:],
         "first_trafficker_name": first_trafficker.get("name"),
     }

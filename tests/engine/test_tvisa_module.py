@@ -204,3 +204,35 @@ def test_spanish_path_asks_for_the_translator(tmp_path):
     files = drafts(run)
     certificate = docx_text(files["translator-certificate-declaration.docx"])
     assert "Terry Traductora" in certificate and "Spanish" in certificate
+
+
+def test_an_uploaded_case_file_with_a_t_visa_section_goes_through_whole(tmp_path):
+    """The case file's T-visa facts are kept and not asked again; only the uploads are asked."""
+    from docassemble.traffickingrelief.resources import read_yaml
+    from test_traffickingrelief_interview import EXAMPLE, _upload
+
+    data = read_yaml(EXAMPLE.read_text(encoding="utf-8"))
+    data["client"]["citizenship"] = "Examplestan"
+    data["evidence"][1].update({"elements": ["hardship"], "language": "es"})
+    data["tvisa"] = {"safe_mailing_address": {"in_care_of": "Example Legal Clinic", "street": SAFE_STREET,
+                                              "city": "Exampleville"},
+                     "translator": {"name": "Terry Translator", "languages": ["es"]},
+                     "events": [{"date": "2017-01-20", "description": "Offered restaurant work"}]}
+    data["family_members"] = [{"name": "Luis Fictional", "relationship": "son"}]
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    answers = {"interview_language": "en", "safety_answer": "safe", "user_role": "attorney",
+               "start_mode": "upload_case_file", "tvisa_exhibit_choice": "no"}
+    run = harness.run_interview(INTERVIEW, answers, on_question=_upload(path, "case.json"), out_dir=tmp_path / "out")
+    assert run.question_id == "download_drafts"
+    assert [q for q in run.visited if q.startswith("tvisa_")] == ["tvisa_exhibit_choice", "tvisa_screening"]
+    exported = case_data(run)
+    assert exported["tvisa"] == data["tvisa"] and exported["family_members"] == data["family_members"]
+    assert exported["evidence"][1]["elements"] == ["hardship"] and exported["evidence"][1]["language"] == "es"
+    files = drafts(run)
+    assert SAFE_STREET in docx_text(files["cover-letter.docx"])
+    assert "Terry Translator" in docx_text(files["translator-certificate-exhibit-a.docx"])
+    assert "Luis Fictional" in docx_text(files["supplement-a.docx"])
+    # no exhibit file came with the case file here, so the packet holds the drafts only and says so
+    report = json.loads(files["assembly-report.json"].read_text(encoding="utf-8"))
+    assert any("no file" in w for w in report["warnings"])

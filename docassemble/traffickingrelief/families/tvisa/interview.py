@@ -25,7 +25,7 @@ from ...screening import screen
 from .screening import ELEMENTS
 
 __all__ = [
-    "tvisa_wanted", "tvisa_sections", "tvisa_rows_for", "exhibit_files", "exhibit_upload_problem",
+    "tvisa_wanted", "tvisa_carried", "tvisa_sections", "tvisa_rows_for", "exhibit_files", "exhibit_upload_problem",
     "check_exhibit_upload", "exhibit_uploads", "needs_translator", "MAX_EXHIBIT_BYTES", "EXHIBIT_ACCEPT",
     "RELATIONSHIP_WORDS",
 ]
@@ -138,14 +138,22 @@ def _core_evidence(evidence_items: Any) -> list[dict]:
     return build_case_file(evidence_items=evidence_items).get("evidence", [])
 
 
+def tvisa_carried(carry_over: Any) -> bool:
+    """An uploaded case file brought a ``tvisa`` section: its answers are kept and not asked again."""
+    return bool((carry_over or {}).get("tvisa")) if isinstance(carry_over, Mapping) else False
+
+
 def tvisa_sections(*, wanted: bool, address: Any = None, translator: Any = None, family: Any = None,
-                   family_choice: Any = None, exhibits: Any = None, evidence_items: Any = None) -> dict:
+                   family_choice: Any = None, exhibits: Any = None, evidence_items: Any = None,
+                   carry_over: Mapping | None = None) -> dict:
     """The case-file sections the T-visa questions answer: ``tvisa``, ``family_members`` and, when exhibits
     were uploaded, ``evidence`` (the other papers first, as the shared questions gave them, then the uploads).
-    Empty when the gate is closed, so an uploaded case file's own sections are kept."""
+    Empty when the gate is closed, so an uploaded case file's own sections are kept; an uploaded ``tvisa``
+    section (``carry_over``) keeps what these questions do not ask (exhibit order, events)."""
     if not wanted:
         return {}
     out: dict[str, Any] = {}
+    carried = copy.deepcopy(dict((carry_over or {}).get("tvisa") or {}))
     mail = _prune({k: _text(_get(address, k)) for k in ("in_care_of", "street", "city", "state", "postal_code")})
     name = _text(_get(translator, "name"))
     section = _prune({
@@ -153,8 +161,8 @@ def tvisa_sections(*, wanted: bool, address: Any = None, translator: Any = None,
         "translator": _prune({"name": name, **{k: _text(_get(translator, k)) for k in ("address", "phone", "email")}})
         if name else None,
     })
-    if section:
-        out["tvisa"] = section
+    if section or carried:
+        out["tvisa"] = carried | section
     members = []
     if family_choice == YES:
         for m in _complete(family):
