@@ -2,18 +2,22 @@
 asks for help with a T visa, gives a safe mailing address, uploads a PDF and a PNG made here (after a
 file that only claims to be a PDF is refused, naming the file), and the papers are made by the
 server's background task. The packet PDF is downloaded through the browser's session and read back
-with pypdf: its page count, the stamp on every page and the bookmarks of both exhibits.
+with pypdf: its page count, the stamp on every page and the bookmarks of both exhibits. axe-core checks
+the module's screens; the uploads' names never reach the logs; Quick exit erases the uploaded exhibits.
 """
 from __future__ import annotations
 
+import re
 import struct
+import time
 import zlib
 from pathlib import Path
+from urllib.parse import urlparse
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
-from helpers import CONTINUE, ROOT, Interview, squash
+from helpers import CONTINUE, ROOT, Interview, session_rows, squash, stored_file_dirs
 from paths import DOWNLOAD_ID, NY_CASE, walk
 
 SAFE_STREET = "2 Safe Office Rd"
@@ -85,10 +89,18 @@ def test_t_visa_path_uploads_two_exhibits_and_downloads_the_packet(server_url, p
         done.append(title)
 
     seen: dict[str, str] = {}
+    blocking: dict[str, list] = {}
 
     def check(it: Interview, qid: str) -> None:
         if qid == "tvisa_screening":
             seen["screening"] = squash(it.main.text_content())
+        if qid.startswith("tvisa_"):  # axe-core on each of the module's screens
+            from test_accessibility import AXE, BLOCKING, axe_violations
+
+            assert AXE.is_file(), AXE
+            bad = [v for v in axe_violations(it.page) if v["impact"] in BLOCKING]
+            if bad:
+                blocking[qid] = bad
 
     it = Interview(page, server_url)
     it.start()
@@ -105,6 +117,7 @@ def test_t_visa_path_uploads_two_exhibits_and_downloads_the_packet(server_url, p
         "tvisa_screening": CONTINUE,
     })
     it.expect_question(DOWNLOAD_ID)
+    assert not blocking, blocking
     assert refused and "not-really.pdf" in refused[0] and "does not match its type" in refused[0], refused
     assert "What the trafficker did to you" in seen["screening"], seen
     it.assert_text("Papers for a T visa")
@@ -134,3 +147,31 @@ def test_t_visa_path_uploads_two_exhibits_and_downloads_the_packet(server_url, p
     for log in logs:
         text = log.read_text(encoding="utf-8", errors="replace")
         assert not any(name in text for name in ("not-really", "stubs.pdf", "bunkhouse")), log.name
+
+    # the refused upload was erased at once; the two exhibits stay with the session until Quick exit
+    uid = it.session_uid()
+    dirs = stored_file_dirs(uid)
+
+    def stored_copies(data: bytes) -> list[Path]:
+        return [p for d in dirs if d.exists() for p in d.rglob("*")
+                if p.is_file() and p.stat().st_size == len(data) and p.read_bytes() == data]
+
+    assert stored_copies(fake.read_bytes()) == []
+    kept = [stored_copies(path.read_bytes()) for path, _, _ in uploads]
+    assert all(kept), kept
+    neutral = page.locator("a.tr-quick-exit").get_attribute("data-tr-neutral")
+    host = urlparse(neutral).hostname
+    page.context.route(re.compile(r"^https?://" + re.escape(host) + r"(:\d+)?(/.*)?$"),
+                       lambda route: route.fulfill(status=200, content_type="text/html", body="<title>x</title>"))
+    page.locator("#tr-quick-exit").click()
+    page.wait_for_url(lambda url: urlparse(url).hostname == host, timeout=15_000)
+    # the erase request may finish just after the page has left: poll
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and (session_rows(uid)["uploads"] or any(any(d.rglob("*")) for d in dirs if d.exists())):
+        time.sleep(0.2)
+    assert session_rows(uid)["uploads"] == 0
+    # (the refused upload's file went at once; docassemble re-creates its numbered folder, empty, after the
+    # validation, so an empty folder may stay: no file of the session may)
+    left = [p for d in dirs if d.exists() for p in d.rglob("*") if p.is_file()]
+    assert not left, f"files of the erased session are still on disk: {left}"
+    assert not any(p.exists() for copies in kept for p in copies), "an uploaded exhibit outlived Quick exit"
