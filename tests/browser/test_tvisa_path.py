@@ -74,17 +74,17 @@ def test_t_visa_path_uploads_two_exhibits_and_downloads_the_packet(server_url, p
 
     def upload(it: Interview) -> None:
         n = len(done)
-        field = it._control(f"tvisa_exhibits[i].upload").first
+        field = it._control("tvisa_exhibits[i].upload").first
         if not refused:  # first a file whose bytes are not what its name says: refused, naming the file
             field.set_input_files(str(fake))
-            it.answer({f"tvisa_exhibits[i].title": "Wrong file", f"tvisa_exhibits[i].element": "not_sure"})
+            it.answer({"tvisa_exhibits[i].title": "Wrong file", "tvisa_exhibits[i].element": "not_sure"})
             it.click(CONTINUE, expect="tvisa_exhibit")
             refused.append(" ".join(it.errors()) or it.main_text())
-            field = it._control(f"tvisa_exhibits[i].upload").first
+            field = it._control("tvisa_exhibits[i].upload").first
         path, title, element = uploads[n]
         field.set_input_files(str(path))
-        it.answer({f"tvisa_exhibits[i].title": title, f"tvisa_exhibits[i].date": "2022-05-01",
-                   f"tvisa_exhibits[i].element": element})
+        it.answer({"tvisa_exhibits[i].title": title, "tvisa_exhibits[i].date": "2022-05-01",
+                   "tvisa_exhibits[i].element": element})
         it.click(CONTINUE, timeout_ms=60_000)
         done.append(title)
 

@@ -26,16 +26,13 @@ from .screening import ELEMENTS
 
 __all__ = [
     "tvisa_wanted", "tvisa_carried", "tvisa_sections", "tvisa_rows_for", "exhibit_files", "exhibit_upload_problem",
-    "check_exhibit_upload", "exhibit_uploads", "needs_translator", "MAX_EXHIBIT_BYTES", "EXHIBIT_ACCEPT",
+    "check_exhibit_upload", "exhibit_uploads", "needs_translator", "MAX_EXHIBIT_BYTES",
     "RELATIONSHIP_WORDS",
 ]
 
 NOT_US_CITIZEN = "not_us_citizen"
 YES = "yes"
 MAX_EXHIBIT_BYTES = 20 * 1024 * 1024
-# What the upload field offers the browser; the server checks the type AND the bytes (exhibit_upload_problem).
-EXHIBIT_ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,application/pdf,image/jpeg,image/png," \
-                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _TYPES = {  # content type a browser or docassemble names -> the kind the file's own bytes must show
     "application/pdf": "pdf", "image/jpeg": "jpeg", "image/jpg": "jpeg", "image/pjpeg": "jpeg", "image/png": "png",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
@@ -116,11 +113,10 @@ def _upload(item: Any) -> Any:
 
 
 def _kind_of(item: Any) -> str:
+    """The upload's type by its name's ending, else its content type (both were checked against its bytes)."""
     upload = _upload(item)
-    for name in (_get(upload, "filename"),):
-        if name and Path(str(name)).suffix.lower() in _EXTENSIONS:
-            return _EXTENSIONS[Path(str(name)).suffix.lower()]
-    return _TYPES.get(str(_get(upload, "mimetype") or "").lower(), "pdf")
+    suffix = Path(str(_get(upload, "filename") or "")).suffix.lower()
+    return _EXTENSIONS.get(suffix) or _TYPES.get(str(_get(upload, "mimetype") or "").lower(), "pdf")
 
 
 def _exhibit_ids(exhibits: Any, used: set[str]) -> list[tuple[str, Any]]:
