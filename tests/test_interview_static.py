@@ -176,7 +176,8 @@ def test_quick_exit_is_on_every_screen_and_erases_the_session():
     [event] = [b for _, b in all_blocks(TR_YAML) if b.get("event") == "tr_quick_exit"]
     # the session's files go too (docassemble's exit leaves them in storage), then the session itself
     assert event["code"].strip().splitlines() == [
-        "erase_stored_files(showifdef('draft_files'), showifdef('tr_export_file'), showifdef('case_file_upload'))",
+        "erase_stored_files(showifdef('draft_files'), showifdef('tr_export_file'), showifdef('case_file_upload'), "
+        "exhibit_uploads(showifdef('tvisa_exhibits')))",
         "command('exit', url=tr_neutral_site)"]
     [features] = [b["features"] for _, b in all_blocks(TR_YAML) if "features" in b]
     assert features["javascript"][0] == "quick_exit.js" and features["css"] == "quick_exit.css"

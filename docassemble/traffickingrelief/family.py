@@ -18,7 +18,7 @@ import importlib
 import pkgutil
 from functools import lru_cache
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import ClassVar, Mapping, Protocol
 
 from .drafting import ClauseLibrary, Draft
 from .errors import AssemblyError
@@ -76,6 +76,13 @@ class DraftFamily:
         """Companions to the drafts that are not DOCX (a CSV log, an XLSX worksheet...), by file name: text or
         bytes, written into the family's folder beside its drafts and listed in the report (default: none)."""
         return {}
+
+    def bundles(self, case: CaseFile, drafts_dir: Path, out_dir: Path,
+                files: Mapping[str, Path]) -> tuple[list[tuple[Path, str]], list[str]]:
+        """Files made after the drafts from their PDFs (in ``drafts_dir``) and the exhibit files a front door
+        holds itself (``files``: evidence id -> path, read in place), written into ``out_dir``: ([(path,
+        title)], warnings). The interview calls it (the T-visa packet); default: none."""
+        return [], []
 
     def coverage(self, j: Jurisdiction) -> dict:
         """What the data says of this family's relief in ``j``. A data section follows one convention:

@@ -452,6 +452,9 @@ def _evidence(items: Any) -> list[dict]:
             "kind": _coded(_get(item, "kind"), _schema_enum("evidence", "properties", "kind")),
             "path": _text(_get(item, "path")), "date": _date(_get(item, "date")),
             "description": _text(_get(item, "description")),
+            # carried from an uploaded case file (the shared questions do not ask them)
+            "elements": [x for x in (_get(item, "elements") or []) if isinstance(x, str)],
+            "language": _text(_get(item, "language")),
         }) | {"title": _text(_get(item, "title")) or ""})
     return out
 
@@ -494,7 +497,7 @@ def build_case_file(*, client: Any = None, trafficking: Any = None, records: Any
     contacts = _contacts(le_contacts)
     if contacts:
         data["law_enforcement_contacts"] = contacts
-    for key in ("losses", "family_members"):
+    for key in ("losses", "family_members", "tvisa"):
         if carry.get(key):
             data[key] = copy.deepcopy(carry[key])
     evidence = _evidence(evidence_items)
@@ -677,7 +680,7 @@ def prefill_from_case_file(data: Mapping) -> dict:
                                           "cooperation", "role", "title", "address", "agency_level",
                                           "qualifying_crimes", "certification_requests")}
                 for lec in data.get("law_enforcement_contacts", [])]
-    evidence = [{k: e.get(k) for k in ("id", "title", "kind", "path", "date", "description")}
+    evidence = [{k: e.get(k) for k in ("id", "title", "kind", "path", "date", "description", "elements", "language")}
                 for e in data.get("evidence", [])]
     for e in evidence:
         e["kind"] = e["kind"] or "other"
@@ -688,6 +691,7 @@ def prefill_from_case_file(data: Mapping) -> dict:
     carry = {
         "pending_charges": data.get("pending_charges", []), "prior_relief": data.get("prior_relief", []),
         "losses": data.get("losses", {}), "family_members": data.get("family_members", []),
+        "tvisa": data.get("tvisa", {}),
         "a_number": c.get("a_number"), "extra_periods": periods[1:], "extra_traffickers": traffickers[1:],
         "first_trafficker_name": first_trafficker.get("name"),
     }
@@ -968,7 +972,7 @@ def _zip_files(paths: list[Path], target: Path) -> Path:
 
 
 def assemble_into(data: Mapping, file_list: Any, *, families: Iterable[str] | None = None, pdf: bool | None = None,
-                  today: dt.date | None = None, progress: Any = None) -> dict:
+                  today: dt.date | None = None, progress: Any = None, exhibits: Mapping[str, Any] | None = None) -> dict:
     """Assemble drafts for ``data`` and put every produced file into ``file_list`` (a DAFileList).
 
     The core writes into a temporary folder, which is deleted once the files are copied into
@@ -977,6 +981,8 @@ def assemble_into(data: Mapping, file_list: Any, *, families: Iterable[str] | No
     ``assembly-report.md``); the report also comes as HTML and DOCX, and everything as
     ``drafts.zip``. Returns a summary plus one descriptor per file, in the list's order.
     ``progress(percent)``, when given, is called as the work advances (a background task's display).
+    ``exhibits`` (evidence id -> local path of an upload) go to the families' ``bundles`` (the T-visa
+    packet), which read them where the server stores them: no copy is made.
     """
     case = parse_case(copy.deepcopy(dict(data)))
     work = Path(tempfile.mkdtemp(prefix="tr-interview-"))
@@ -992,6 +998,7 @@ def assemble_into(data: Mapping, file_list: Any, *, families: Iterable[str] | No
         report = result.report
         extra = work / "extra"
         extra.mkdir()
+        bundled, bundle_warnings = _bundles(case, result.out_dir, extra, families, exhibits)
         html_path = extra / REPORT_HTML
         html_path.write_text(report_html(report), encoding="utf-8")
         docx_path = report_docx(report, extra / REPORT_DOCX)
@@ -999,6 +1006,7 @@ def assemble_into(data: Mapping, file_list: Any, *, families: Iterable[str] | No
                                                    "group": d["group"], "format": d["format"],
                                                    "placeholders": d["placeholders"]})
                     for d in report["documents"]]
+        produced += bundled
         for path, fmt, title in ((html_path, "html", "Assembly report"), (docx_path, "docx", "Assembly report"),
                                  (result.report_markdown, "md", "Assembly report (Markdown)"),
                                  (result.report_json, "json", "Assembly report (JSON)")):
@@ -1026,13 +1034,31 @@ def assemble_into(data: Mapping, file_list: Any, *, families: Iterable[str] | No
         "missing_facts": len(report["missing_facts"]),
         "unknown_law": len(report["unknown_law"]),
         "unverified_law": len(report["unverified_law"]),
-        "warnings": [us_english(w) for w in report["warnings"]],
-        "blocking": blocking_items(report),
+        "warnings": [us_english(w) for w in report["warnings"] + bundle_warnings],
+        "blocking": bundle_warnings + blocking_items(report),
         "pdf": report["pdf"],
         "status": report["status"],
         "screening": [{k: r[k] for k in ("record_id", "jurisdiction", "status", "drafts_produced")}
                       for r in report["screening"]],
     }
+
+
+def _bundles(case: Any, drafts: Path, out: Path, families: Iterable[str] | None,
+             exhibits: Mapping[str, Any] | None) -> tuple[list, list[str]]:
+    """Each family's files made from its rendered drafts and the uploaded exhibits (``DraftFamily.bundles``)."""
+    from .family import select
+
+    produced, warnings = [], []
+    files = {str(k): Path(str(v)) for k, v in (exhibits or {}).items()}
+    for family in select(tuple(families) if families is not None else None):
+        folder = out / family.name
+        folder.mkdir()
+        made, notes = family.bundles(case, drafts / family.name, folder, files)
+        warnings += notes
+        for path, title in made:
+            produced.append((path, {"title": title, "kind": "bundle", "family": family.name, "group": None,
+                                    "format": path.suffix[1:], "placeholders": 0}))
+    return produced, warnings
 
 
 def blocking_items(report: Mapping) -> list[str]:

@@ -223,6 +223,21 @@ def _open_all(items: list[PacketItem], scratch: Path, soffice: str | None):
     return sources, bad
 
 
+def exhibit_problem(path: str | Path) -> str | None:
+    """What the packet would refuse in this file (type by content, size, an encrypted or broken PDF, an
+    image too large), in the words of its errors; None when it can go in. DOCX is checked by type only
+    (its conversion needs LibreOffice). For checking an upload before any packet is built."""
+    try:
+        kind, data = _read_input(Path(path))
+        if kind == "pdf":
+            _open_pdf(data)
+        elif kind in ("jpeg", "png"):
+            _open_image(kind, data)
+    except _Bad as exc:
+        return str(exc)
+    return None
+
+
 class _Bad(Exception):
     """A problem with one input, worded for the person who supplied the file (never its contents)."""
 

@@ -9,6 +9,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 from ...drafting import Draft
 from ...eligibility import Eligibility
@@ -22,6 +23,7 @@ from .screening import screen_client
 
 PACKET_FOLDER = "packet"
 PACKET_NAME = "t-visa-packet.pdf"
+PACKET_INDEX_NAME = "t-visa-packet-index.docx"
 
 
 @register
@@ -54,6 +56,27 @@ class TVisa(DraftFamily):
         return out
 
 
+    def bundles(self, case: CaseFile, drafts_dir: Path, out_dir: Path,
+                files: Mapping[str, Path]) -> tuple[list[tuple[Path, str]], list[str]]:
+        """The filing packet (and its exhibit index with the packet's pages) from the rendered drafts, for a
+        front door that holds the exhibit files itself (the interview's uploads): bad exhibits are left out
+        and named in the warnings, so the rest of the papers are never lost to one broken scan."""
+        if not (drafts_dir / "cover-letter.docx").is_file():
+            return [], []
+        if not (drafts_dir / "cover-letter.pdf").is_file():
+            return [], ["T visa: the packet PDF needs the drafts as PDF (LibreOffice), so it was not made."]
+        built = build_packet_for_case(case, drafts_dir, out_dir, skip_bad=True, files=files)
+        out = [(built.packet.path, "T-visa packet (one PDF with stamps and bookmarks)")]
+        if built.index is not None:
+            index = built.index.with_name(PACKET_INDEX_NAME)
+            built.index.rename(index)
+            out.append((index, "Exhibit index with the packet's pages"))
+        warnings = [f"T visa: exhibit {bad.id} was left out of the packet: {bad.problem}." for bad in built.packet.skipped]
+        if built.unattached:
+            warnings.append("T visa: no file for exhibit(s) " + ", ".join(built.unattached) + ", so not in the packet.")
+        return out, warnings
+
+
 @dataclass(frozen=True)
 class CasePacket:
     packet: PacketResult
@@ -62,15 +85,17 @@ class CasePacket:
 
 
 def build_packet_for_case(case: CaseFile, drafts_dir: Path, out_dir: Path, *, skip_bad: bool = False,
-                          stamp_prefix: str | None = None, final: bool = False) -> CasePacket:
+                          stamp_prefix: str | None = None, final: bool = False,
+                          files: Mapping[str, Path] | None = None) -> CasePacket:
     """The filing packet from the rendered T-visa drafts (their PDFs in ``drafts_dir``) and the case file's
-    exhibits, written to ``out_dir``, with an exhibit index DOCX whose page ranges are the packet's."""
+    exhibits, written to ``out_dir``, with an exhibit index DOCX whose page ranges are the packet's.
+    ``files`` (evidence id -> path): exhibit files the caller holds itself, used in place of ``path``."""
     from ...rendering import render_docx
 
     family = TVisa()
     out_dir.mkdir(parents=True, exist_ok=True)
     result, unattached = build_tvisa_packet(case, drafts_dir, out_dir / PACKET_NAME, group_labels(family),
-                                            skip_bad=skip_bad, stamp_prefix=stamp_prefix)
+                                            skip_bad=skip_bad, stamp_prefix=stamp_prefix, files=files)
     ranges = {}
     for entry in result.entries:
         if entry.item.kind == "exhibit":

@@ -26,6 +26,10 @@ class PacketCommand:
                             help="build the packet without exhibits that cannot be used, and list them")
         parser.add_argument("--stamp-prefix", default=None, metavar="PREFIX",
                             help="Bates-style prefix for the page stamp, e.g. TV- gives TV-000012")
+        parser.add_argument("--redacted-copy", action="store_true",
+                            help="also write a copy of the drafts with the A-number, Social Security numbers, dates of "
+                                 "birth and addresses masked, for sharing outside the filing (OUT/redacted/; "
+                                 "exhibits are not redacted)")
 
     def run(self, args) -> int:
         from ...assembly import assemble
@@ -55,4 +59,9 @@ class PacketCommand:
             print(f"Left out: exhibit {bad.id}: {bad.problem}")
         if built.unattached:
             print("No file named in the case file (not in the packet): " + ", ".join(built.unattached))
+        if args.redacted_copy:
+            from .redaction import REDACTED_FOLDER, redacted_copy
+
+            copies = redacted_copy(case, assembled.out_dir / "tvisa", assembled.out_dir / REDACTED_FOLDER)
+            print(f"Redacted copy of {len(copies)} draft(s) (not the exhibits): {assembled.out_dir / REDACTED_FOLDER}")
         return OK

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 from ...errors import CaseFileError
 from ...facts import CaseFile, Evidence
@@ -58,14 +59,15 @@ def exhibit_file(case: CaseFile, e: Evidence) -> Path | None:
     return (case.base_dir or Path.cwd()) / e.path
 
 
-def outside_paths(case: CaseFile) -> list[str]:
+def outside_paths(case: CaseFile, held: Mapping[str, Path] | None = None) -> list[str]:
     """Problems for exhibit paths that leave the case file's folder (absolute, ``..``, or a link out of it):
-    a case file from elsewhere must not pull other files on this machine into a packet."""
+    a case file from elsewhere must not pull other files on this machine into a packet. Exhibits in ``held``
+    (evidence id -> path: files the caller holds itself, e.g. the interview's uploads) are not read from their path."""
     base = (case.base_dir or Path.cwd()).resolve()
     problems = []
     for i, e in enumerate(case.evidence):
         path = exhibit_file(case, e)
-        if path is not None and not path.resolve().is_relative_to(base):
+        if path is not None and e.id not in (held or {}) and not path.resolve().is_relative_to(base):
             problems.append(f"evidence[{i}].path: must name a file inside the case file's folder")
     return problems
 
@@ -74,17 +76,22 @@ def certificate_stem(exhibit: Exhibit | None) -> str:
     return f"translator-certificate-exhibit-{exhibit.letter.lower()}" if exhibit else "translator-certificate-declaration"
 
 
-def packet_items(case: CaseFile, drafts_dir: Path, group_labels: dict[str, str]) -> tuple[list[PacketItem], list[str]]:
+def packet_items(case: CaseFile, drafts_dir: Path, group_labels: dict[str, str],
+                 files: Mapping[str, Path] | None = None) -> tuple[list[PacketItem], list[str]]:
     """The packet's items (cover letter, exhibits, each translation's certificate after its exhibit) and the
-    ids of exhibits the case file gives no file for (they cannot be attached)."""
-    problems = outside_paths(case)
+    ids of exhibits the case file gives no file for (they cannot be attached).
+
+    ``files`` (evidence id -> path) are exhibit files a front door holds itself (the interview's uploads,
+    read where they are stored); they take the place of those exhibits' ``path``."""
+    files = dict(files or {})
+    problems = outside_paths(case, held=files)
     if problems:
         raise CaseFileError(problems)
     items = [PacketItem("cover-letter", "Cover letter", drafts_dir / "cover-letter.pdf", kind="draft")]
     unattached = []
     declaration_certificate = drafts_dir / f"{certificate_stem(None)}.pdf"
     for ex in ordered_exhibits(case):
-        path = exhibit_file(case, ex.evidence)
+        path = Path(files[ex.evidence.id]) if ex.evidence.id in files else exhibit_file(case, ex.evidence)
         if path is None:
             unattached.append(ex.evidence.id)
             continue
@@ -102,9 +109,10 @@ def packet_items(case: CaseFile, drafts_dir: Path, group_labels: dict[str, str])
 
 
 def build_tvisa_packet(case: CaseFile, drafts_dir: Path, out_path: Path, group_labels: dict[str, str], *,
-                       skip_bad: bool = False, stamp_prefix: str | None = None) -> tuple[PacketResult, list[str]]:
+                       skip_bad: bool = False, stamp_prefix: str | None = None,
+                       files: Mapping[str, Path] | None = None) -> tuple[PacketResult, list[str]]:
     """The filing packet from the rendered drafts (PDF) in ``drafts_dir`` and the case file's exhibits."""
-    items, unattached = packet_items(case, drafts_dir, group_labels)
+    items, unattached = packet_items(case, drafts_dir, group_labels, files)
     result = build_packet(items, out_path, stamp_prefix=stamp_prefix, skip_bad=skip_bad, index_after=1,
                           title="Application packet")
     return result, unattached
