@@ -143,7 +143,7 @@ def assert_quick_exit(run):
 
 SCREENS_FRESH = ["language_choice", "safety_check", "confidentiality_note", "user_role", "start_mode",
                  "conviction_states", "jurisdiction_overview", "client_name", "client_pseudonym",
-                 "record_attorney", "records_another",
+                 "record_attorney", "records_another", "restitution_gate",
                  "record_relief_screening", "client_contact", "client_immigration",
                  "trafficking_type", "trafficking_when", "trafficking_means", "trafficking_story",
                  "trafficking_documents", "le_contact_choice", "evidence_choice", "preparer_details",
