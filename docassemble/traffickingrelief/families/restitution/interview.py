@@ -153,17 +153,17 @@ def cost_problem(costs: Any) -> tuple[str, str] | None:
     return None
 
 
-def reject(problem: tuple[str, str] | None, message_for) -> None:
+def reject(problem: tuple[str, str] | None, messages: Mapping[str, str]) -> None:
     """``validation code:`` helper: a problem found above becomes the screen's error on its field.
 
-    ``message_for(code)`` gives the message (a translated template of the YAML). docassemble is imported
-    only here, when a screen is checked.
+    ``messages`` maps each code to its message (the YAML's translated templates, as text). docassemble is
+    imported only here, when a screen is checked.
     """
     if problem:
         from docassemble.base.util import validation_error
 
         variable, code = problem
-        validation_error(message_for(code), field=variable)
+        validation_error(messages[code], field=variable)
 
 
 def crime_state_choices() -> list[dict]:
