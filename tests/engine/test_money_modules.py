@@ -171,3 +171,49 @@ def test_spanish_money_screens(tmp_path):
     run = walk_money(money_answers(interview_language="es"), tmp_path / "end")
     assert run.question_id == "download_drafts"
     assert "US-restitution-request-letter.docx" in drafts(run)
+
+
+def test_an_uploaded_case_file_with_losses_goes_through_whole(tmp_path):
+    """The upload's losses are shown on the count screen, not asked again, and come back out unchanged."""
+    import copy
+    import json
+
+    from test_traffickingrelief_interview import EXAMPLE, _upload
+
+    from docassemble.traffickingrelief.resources import read_yaml
+
+    data = read_yaml(EXAMPLE.read_text(encoding="utf-8"))
+    data["losses"] = {
+        "prosecution": {"jurisdiction": "US", "case_number": "1:26-cr-00042", "defendant": "Sam Invented"},
+        "crime_jurisdiction": "CO",
+        "work_periods": [{"start": "2015-01-04", "end": "2015-03-14", "hours_per_week": "60", "pay_received": "50",
+                          "pay_received_per": "week"}],
+        "expenses": [{"description": "Counseling sessions", "amount": "300.00", "category": "counseling"}],
+    }
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    answers = {"interview_language": "en", "safety_answer": "safe", "user_role": "attorney",
+               "start_mode": "upload_case_file"}
+    import harness
+
+    run = harness.run_interview("traffickingrelief.yml", answers, on_question=_upload(path, "case.json"),
+                                out_dir=tmp_path / "out")
+    assert run.question_id == "download_drafts"
+    assert "restitution_gate" not in run.visited and "restitution_work_item" not in run.visited
+    assert "restitution_screening" in run.visited and "compensation_screening" in run.visited
+    assert case_data(run)["losses"] == copy.deepcopy(data["losses"])
+    letter = docx_text(drafts(run)["US-restitution-request-letter.docx"])
+    assert "The unpaid minimum wages and overtime come to $4,575.00." in letter
+
+
+def test_an_uploaded_case_file_without_losses_is_not_asked_about_money(tmp_path):
+    from test_traffickingrelief_interview import EXAMPLE, _upload
+
+    import harness
+
+    answers = {"interview_language": "en", "safety_answer": "safe", "user_role": "attorney",
+               "start_mode": "upload_case_file"}
+    run = harness.run_interview("traffickingrelief.yml", answers, on_question=_upload(EXAMPLE, "example_case.yml"),
+                                out_dir=tmp_path)
+    assert run.question_id == "download_drafts"
+    assert not {"restitution_gate", "restitution_screening", "compensation_screening"} & set(run.visited)
