@@ -15,8 +15,11 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
 from helpers import CONTINUE, Interview, document_text, squash
 from paths import DOWNLOAD_ID, NY_CASE, Case, walk
+from test_accessibility import BLOCKING, axe_violations
 from test_paths import assert_no_client_data_in_names, by_name
 
 WORK = [
@@ -61,22 +64,55 @@ def _another(seen: dict, name: str, total: int):
     return step
 
 
-def test_money_path_to_the_restitution_request(server_url, page, tmp_path):
+# What the screens must say, in each language (the figures are the core's, the same in both).
+TEXT = {
+    "en": {
+        "too_many": "Hours of work in a usual week: a week has only 168 hours. Write 168 or less.",
+        "end_before": "Last day of this work: it cannot be before the first day.",
+        "count": ["Money you were not paid: $5,155.00", "Work 1: 10 weeks.", "Not paid: $4,575.00", "Work 2: 2 weeks.",
+                  "Not paid: $580.00", "it is $10,310.00", "$1,234.56 (2 costs)",
+                  "$6,389.56, or $11,544.56 if the same amount is added again",
+                  "We can make a draft letter that asks the prosecutor for this money."],
+        "download": ["Letter asking for money from the trafficker", "fund for crime victims"],
+    },
+    "es": {
+        "too_many": "Horas de trabajo en una semana normal: una semana tiene solo 168 horas. Escriba 168 o menos.",
+        "end_before": "Último día de este trabajo: no puede ser antes del primer día.",
+        "count": ["Dinero que no le pagaron: $5,155.00", "Trabajo 1: 10 semanas.", "No pagado: $4,575.00",
+                  "Trabajo 2: 2 semanas.", "No pagado: $580.00", "es $10,310.00", "$1,234.56 (2 gastos)",
+                  "$6,389.56, o $11,544.56 si se suma la misma cantidad otra vez",
+                  "Podemos preparar un borrador de carta que le pide este dinero al fiscal."],
+        "download": ["Carta que pide dinero al tratante", "Carta al fondo del estado para víctimas de delitos"],
+    },
+}
+MONEY_SCREENS = ("restitution_gate", "restitution_work_choice", "restitution_work_item", "restitution_earnings_choice",
+                 "restitution_costs_choice", "restitution_cost_item", "restitution_case_choice",
+                 "restitution_case_details", "restitution_crime_state", "restitution_screening",
+                 "compensation_screening")
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_money_path_to_the_restitution_request(server_url, page, tmp_path, lang):
+    text = TEXT[lang]
     seen: dict = {}
     screens: dict[str, str] = {}
+    inaccessible: dict[str, list] = {}
 
     def check(it: Interview, qid: str) -> None:
         if qid in ("restitution_screening", "compensation_screening"):
             screens[qid] = squash(it.main_text())
+        if qid in MONEY_SCREENS:  # axe-core, with the "for the lawyer" parts opened
+            bad = [v for v in axe_violations(it.page) if v["impact"] in BLOCKING]
+            if bad:
+                inaccessible[qid] = bad
 
     case = Case(**{**NY_CASE.__dict__, "name": "Rowan Fictional", "extra": {
         "user_role": {"user_role": "advocate"},
         "restitution_gate": {"restitution_wanted": "yes"},
         "restitution_work_choice": {"restitution_work_choice": "yes"},
         "restitution_work_item": _items(WORK, seen, "restitution_work", bad=[
-            ({"restitution_work[i].hours_per_week": "169"},
-             "Hours of work in a usual week: a week has only 168 hours. Write 168 or less."),
-            ({"restitution_work[i].end": "2014-12-31"}, "Last day of this work: it cannot be before the first day."),
+            ({"restitution_work[i].hours_per_week": "169"}, text["too_many"]),
+            ({"restitution_work[i].end": "2014-12-31"}, text["end_before"]),
         ]),
         "restitution_work_another": _another(seen, "restitution_work", len(WORK)),
         "restitution_earnings_choice": {"restitution_earnings_choice": "no"},
@@ -95,20 +131,18 @@ def test_money_path_to_the_restitution_request(server_url, page, tmp_path):
         "trafficking_intro": CONTINUE,
     }})
     it = Interview(page, server_url)
-    it.start()
+    it.start(lang="es" if lang == "es" else None)
     walk(it, case, on_screen=check)
     it.expect_question(DOWNLOAD_ID)
     assert len(seen.get("refused", [])) == 2, seen
+    assert not inaccessible, inaccessible
 
     count = screens["restitution_screening"]
-    for fragment in ("Money you were not paid: $5,155.00", "Work 1: 10 weeks.", "Not paid: $4,575.00",
-                     "Work 2: 2 weeks.", "Not paid: $580.00", "it is $10,310.00", "$1,234.56 (2 costs)",
-                     "$6,389.56, or $11,544.56 if the same amount is added again",
-                     "We can make a draft letter that asks the prosecutor for this money."):
+    for fragment in text["count"]:
         assert fragment in count, (fragment, count)
     assert "Colorado" in screens["compensation_screening"], screens["compensation_screening"]
 
-    it.assert_text("Letter asking for money from the trafficker", "fund for crime victims")  # (a curly apostrophe on screen)
+    it.assert_text(*text["download"])  # (English shows a curly apostrophe in "state's")
     files = it.download_all(tmp_path)
     assert_no_client_data_in_names(files, case)
     letter = squash(document_text(by_name(files, "US-restitution-request-letter.docx").path))
