@@ -160,6 +160,11 @@ def test_without_a_criminal_case_the_count_is_shown_and_the_fund_letter_is_still
     files = drafts(run)
     assert "CO-compensation-cover-letter.docx" in files
     assert not any(name.startswith("US-restitution") for name in files)
+    # the download screen says why there is no letter, without record-relief words or an empty place name
+    screen = run.status.subquestion_text
+    assert "**Money from the trafficker**:" in screen
+    assert "not yet: a fact is missing. The first check said which one." in screen
+    assert "this law does not allow it" not in screen
 
 
 def test_spanish_money_screens(tmp_path):
