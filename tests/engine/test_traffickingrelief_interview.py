@@ -145,7 +145,7 @@ SCREENS_FRESH = ["language_choice", "safety_check", "confidentiality_note", "use
                  "conviction_states", "jurisdiction_overview", "client_name", "client_pseudonym",
                  "record_attorney", "records_another", "affirmative_defense_gate",
                  # the certification module's gate needs the immigration answer before the screenings
-                 "client_immigration", "record_relief_screening", "client_contact",
+                 "client_immigration", "restitution_gate", "record_relief_screening", "client_contact",
                  "trafficking_type", "trafficking_when", "trafficking_means", "trafficking_story",
                  "trafficking_documents", "le_contact_choice", "evidence_choice", "preparer_details",
                  "record_relief_seal", "review_answers", "download_drafts"]
