@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ...errors import CaseFileError
 from ...facts import CaseFile, Evidence
-from ...packet import PacketItem, PacketResult, build_packet, exhibit_letter
 from .screening import ELEMENTS
+
+if TYPE_CHECKING:  # packet.py brings pypdf, which screening and drafting never need: imported where it is used
+    from ...packet import PacketItem, PacketResult
 
 GROUPS = ("forms", "declaration", *ELEMENTS, "other")
 ENGLISH = {None, "", "en", "eng"}
@@ -39,6 +42,7 @@ def group_of(e: Evidence) -> str:
 
 def ordered_exhibits(case: CaseFile) -> list[Exhibit]:
     """Every evidence item as an exhibit, lettered A, B, ... in filing order; bad overrides name their field."""
+    from ...packet import exhibit_letter
     by_id = {e.id: e for e in case.evidence}
     problems = [f"tvisa.exhibit_order[{i}]: no evidence with this id"
                 for i, eid in enumerate(case.tvisa.exhibit_order) if eid not in by_id]
@@ -77,6 +81,7 @@ def certificate_stem(exhibit: Exhibit | None) -> str:
 def packet_items(case: CaseFile, drafts_dir: Path, group_labels: dict[str, str]) -> tuple[list[PacketItem], list[str]]:
     """The packet's items (cover letter, exhibits, each translation's certificate after its exhibit) and the
     ids of exhibits the case file gives no file for (they cannot be attached)."""
+    from ...packet import PacketItem
     problems = outside_paths(case)
     if problems:
         raise CaseFileError(problems)
@@ -104,6 +109,7 @@ def packet_items(case: CaseFile, drafts_dir: Path, group_labels: dict[str, str])
 def build_tvisa_packet(case: CaseFile, drafts_dir: Path, out_path: Path, group_labels: dict[str, str], *,
                        skip_bad: bool = False, stamp_prefix: str | None = None) -> tuple[PacketResult, list[str]]:
     """The filing packet from the rendered drafts (PDF) in ``drafts_dir`` and the case file's exhibits."""
+    from ...packet import build_packet
     items, unattached = packet_items(case, drafts_dir, group_labels)
     result = build_packet(items, out_path, stamp_prefix=stamp_prefix, skip_bad=skip_bad, index_after=1,
                           title="Application packet")
