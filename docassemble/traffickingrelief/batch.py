@@ -5,7 +5,8 @@ atomically and cleans up after itself), a case that raises is reported by the ca
 worker that dies outright (a crash, the out-of-memory killer) breaks only the round it was in: the cases
 that had not finished run again, each in a process of its own, so only the case that kills its worker is
 lost. Workers are forked after the law data is loaded, so they share it and start at once, and they die
-with the run (``PR_SET_PDEATHSIG`` on Linux), so a killed run leaves no worker behind.
+with the run (``PR_SET_PDEATHSIG`` on Linux), so a killed run leaves no worker behind. Each worker keeps one
+LibreOffice running for the PDFs of all its cases (``warm_pdf``).
 """
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ import sys
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Sequence
+
+from .warm_pdf import open_process_session
 
 WORKER_DIED = "the worker process assembling this case stopped unexpectedly"
 
@@ -30,13 +33,15 @@ def default_workers() -> int:
 
 
 def _start_worker() -> None:
-    """Linux: the kernel sends this worker SIGTERM when the run that forked it dies, even by SIGKILL."""
+    """Linux: the kernel sends this worker SIGTERM when the run that forked it dies, even by SIGKILL. Every case
+    the worker assembles shares one warm LibreOffice for its PDFs (started on first use, stopped at exit)."""
     if sys.platform.startswith("linux"):
         try:
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG = 1
         except (OSError, AttributeError):
             pass
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C reaches the whole group: workers stop at once
+    open_process_session()
 
 
 def _context():

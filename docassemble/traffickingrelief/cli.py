@@ -26,6 +26,7 @@ from .family import family_names, registered_families
 from .jurisdictions import load_all
 from .resources import EXAMPLES_DIR
 from .screening import screen
+from .warm_pdf import pdf_session
 
 EXAMPLE_CASE = EXAMPLES_DIR / "example_case.yml"
 OK, FAILED, BAD_INPUT = 0, 1, 2
@@ -269,8 +270,9 @@ def _cmd_batch(args) -> int:
 
     workers = min(args.workers or default_workers(), len(files))
     if workers == 1:
-        for i, item in enumerate(items):
-            report(i, _assemble_case(*item))
+        with pdf_session():  # one LibreOffice for every case's PDFs
+            for i, item in enumerate(items):
+                report(i, _assemble_case(*item))
     else:
         load_all()  # loaded once here, shared by the forked workers
         run_jobs(_assemble_case, items, workers, report, lambda i: report(i, ("failed", f"failed: {WORKER_DIED}")))

@@ -20,7 +20,7 @@ from collections import OrderedDict
 from functools import lru_cache
 from html import escape
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 import jinja2
 from docx.document import Document as DocxDocument
@@ -32,6 +32,9 @@ from .docx_package import DeflatedParts, save_package
 from .errors import AssemblyError
 from .layout import Layout, StyleIndex, apply as apply_layout, apply_pages, apply_styles
 from .output import stop_guard
+
+if TYPE_CHECKING:
+    from .warm_pdf import PdfSession
 
 DRAFT_NOTICE = "DRAFT \u2014 for review by a licensed attorney"
 
@@ -353,6 +356,22 @@ def convert_to_pdf(docx_files: list[Path], out_dir: Path, binary: str,
         raise PdfConversionError(f"LibreOffice made no PDF for {len(missing)} of {len(docx_files)} document(s): "
                                  + ", ".join(missing), missing)
     return pdfs
+
+
+def convert_folder_to_pdf(docx_files: list[Path], out_dir: Path, binary: str, session: "PdfSession | None" = None,
+                          timeout: float = PDF_TIMEOUT_SECONDS) -> list[Path]:
+    """Like ``convert_to_pdf``, in the run's warm LibreOffice when ``session`` has one (``warm_pdf``), else (or when
+    the warm path is not available) in one LibreOffice process for the folder."""
+    if session is not None:
+        missing = session.convert(docx_files, out_dir, binary, timeout)
+        if missing is not None:
+            pdfs = [out_dir / (f.stem + ".pdf") for f in docx_files]
+            missing = [f.name for f, pdf in zip(docx_files, pdfs) if f.name in missing or not _is_pdf(pdf)]
+            if missing:
+                raise PdfConversionError(f"LibreOffice made no PDF for {len(missing)} of {len(docx_files)} "
+                                         "document(s): " + ", ".join(missing), missing)
+            return pdfs
+    return convert_to_pdf(docx_files, out_dir, binary, timeout)
 
 
 def _is_pdf(path: Path) -> bool:
