@@ -152,3 +152,19 @@ def test_the_fast_reader_reads_every_data_file_exactly_as_the_strict_reader():
     for path in sorted(SOURCES_DIR.glob("*/*.yml")):
         text = path.read_text(encoding="utf-8")
         assert read_data_yaml(text) == read_yaml(text), path.name
+
+
+def test_the_data_audit_checks_the_sources_themselves_not_the_cache(monkeypatch, capsys):
+    from docassemble.traffickingrelief.cli import main
+
+    parsed = []
+    real = jurisdictions._parse
+
+    def counting(file_name, text):
+        parsed.append(file_name)
+        return real(file_name, text)
+
+    monkeypatch.setattr(jurisdictions, "_parse", counting)
+    assert main(["data-audit", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["summary"]["failing"] == 0
+    assert sorted(parsed) == sorted(p.name for p in JURISDICTIONS_DIR.glob("*.yml"))

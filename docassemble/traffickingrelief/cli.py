@@ -23,7 +23,7 @@ from .eligibility import STATUS_LABELS
 from .errors import CaseFileError, TraffickingReliefError, UnknownJurisdictionError
 from .facts import case_file_schema, load_case
 from .family import family_names, registered_families
-from .jurisdictions import load_all
+from .jurisdictions import load_all, load_all_from_sources
 from .resources import EXAMPLES_DIR
 from .screening import screen
 from .warm_pdf import pdf_session
@@ -346,7 +346,7 @@ def _cmd_jurisdictions(args) -> int:
 
 def _cmd_data_audit(args) -> int:
     used = set().union(*(f.law_keys() for f in registered_families()))
-    report = audit(load_all(), used)
+    report = audit(load_all_from_sources(), used)  # the sources themselves, schema-checked now
     print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else render_audit_text(report), end="")
     return FAILED if report["summary"]["failing"] else OK
 

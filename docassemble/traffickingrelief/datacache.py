@@ -2,9 +2,9 @@
 
 Parsing 52 jurisdiction files with a YAML parser and checking each against its JSON Schema takes seconds;
 reading the already-validated result back takes milliseconds. The cache key is a hash of every source
-file's name and bytes, the schema and this module's format, so an edited data file (or a new release)
-compiles afresh and stale data is never read. The schema checks stay where they belong: a cache miss
-validates, and the tests and ``data-audit`` always validate the sources themselves.
+file's name and bytes, the schema, the code that reads and checks them, and this module's format, so an
+edited data file (or a new release) compiles afresh and stale data is never read. The schema checks stay
+where they belong: a cache miss validates, and the tests and ``data-audit`` always validate the sources themselves.
 
 Where the cache lives: ``TRAFFICKINGRELIEF_CACHE_DIR`` if set, else the user's cache folder
 (``$XDG_CACHE_HOME`` or ``~/.cache``), never the package folder, which on a server may be read-only and
@@ -85,10 +85,11 @@ _MEMORY: dict[str, list] = {}
 def compiled(name: str, files: Sequence[Path], compile_one: Callable[[Path], Any],
              extra: Sequence[Path] = ()) -> list:
     """``compile_one(path)`` for each file (plain JSON-ready data, validated), from the cache when every source
-    is unchanged. ``extra`` are files the result also depends on (a schema). Errors from ``compile_one``
-    propagate and nothing is cached."""
+    is unchanged. ``extra`` are files the result also depends on (a schema, the module that validates).
+    Errors from ``compile_one`` propagate and nothing is cached."""
     files = sorted(files)
-    key = source_key(name, files, extra)
+    here = Path(__file__)
+    key = source_key(name, files, [*extra, here, here.with_name("resources.py")])  # the YAML reader's rules count too
     if key in _MEMORY:
         return _MEMORY[key]
     folder = cache_dir()

@@ -190,7 +190,7 @@ def load_all_forums() -> dict[str, ForumProfile]:
     files = sorted(FORUMS_DIR.glob("*.yml"))
     if not files:
         raise ForumDataError(f"no forum profiles in {FORUMS_DIR}")
-    items = compiled("forums", files, _compile, extra=[SOURCES_DIR / SCHEMA_NAME])
+    items = compiled("forums", files, _compile, extra=[SOURCES_DIR / SCHEMA_NAME, Path(__file__)])
     return {p.code: p for p in (_build(item["file"], item["data"]) for item in items)}
 
 

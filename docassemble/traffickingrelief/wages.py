@@ -177,7 +177,7 @@ def _build(data: dict) -> WageTable:
 def load_wage_tables() -> Mapping[str, WageTable]:
     """Every wage table shipped in data/sources/wages, by code (``US`` is federal); validated on load."""
     tables = {}
-    for data in compiled("wages", list(WAGES_DIR.glob("*.yml")), _validated, extra=[SOURCES_DIR / SCHEMA_NAME]):
+    for data in compiled("wages", list(WAGES_DIR.glob("*.yml")), _validated, extra=[SOURCES_DIR / SCHEMA_NAME, Path(__file__)]):
         table = _build(data)
         tables[table.code] = table
     if FEDERAL not in tables:
