@@ -25,7 +25,8 @@ from bench.cases import all_families_case
 from docassemble.traffickingrelief import load_case, parse_case, registered_families, screen
 from docassemble.traffickingrelief.errors import AssemblyError
 from docassemble.traffickingrelief.layout import Layout
-from docassemble.traffickingrelief.rendering import compiled_template, jinja_environment, render_docx, scrub_metadata
+from docassemble.traffickingrelief.rendering import (CompiledTemplate, compiled_template, jinja_environment, render_docx,
+                                                     scrub_metadata)
 from docassemble.traffickingrelief.resources import EXAMPLES_DIR
 from tests.conftest import TODAY
 
@@ -208,3 +209,38 @@ def test_the_style_name_lookup_matches_python_docx(drafts):
     for style_id in ("NoSuchStyle", character):
         paragraphs[0]._p.get_or_add_pPr().get_or_add_pStyle().val = style_id
         assert paragraphs[0].style.name == default == name_of(paragraphs[0]._p)
+
+
+def test_a_template_without_a_footer_gets_its_page_numbers_the_same_way_every_time(drafts, tmp_path, fixed_clock):
+    """The layout adds a footer part where a clinic's template has none; a later fill must not see the last one's."""
+    draft = drafts[0]
+    bare = tmp_path / "templates" / draft.template.parent.name / draft.template.name
+    bare.parent.mkdir(parents=True)
+    with zipfile.ZipFile(draft.template) as original, zipfile.ZipFile(bare, "w", zipfile.ZIP_DEFLATED) as edited:
+        for item in original.infolist():
+            data = original.read(item.filename)
+            if item.filename == "word/document.xml":
+                start = data.index(b"<w:footerReference")
+                data = data[:start] + data[data.index(b"/>", start) + 2:]
+            edited.writestr(item, data)
+    assert compiled_template(bare) is not None
+    expected = reference_render(bare, draft.context, tmp_path / "expected.docx", draft.title, draft.layout)
+    with zipfile.ZipFile(expected) as archive:
+        assert sum(n.startswith("word/footer") for n in archive.namelist()) == 2  # the template's, and a new one
+    for n in range(3):
+        ours = render_docx(bare, draft.context, tmp_path / f"ours-{n}.docx", draft.title, draft.layout)
+        assert ours.read_bytes() == expected.read_bytes()
+
+
+def test_templates_this_cache_does_not_handle_take_the_plain_path(drafts, tmp_path):
+    """Footnotes (rendered in place in the package) and a missing core-properties part (made fresh, dated, each time)."""
+    for dropped, added in (("docProps/core.xml", None), (None, "word/footnotes.xml")):
+        other = tmp_path / f"t-{dropped is None}.docx"
+        with zipfile.ZipFile(drafts[0].template) as original, zipfile.ZipFile(other, "w") as edited:
+            for item in original.infolist():
+                if item.filename != dropped:
+                    edited.writestr(item, original.read(item.filename))
+            if added:
+                edited.writestr(added, "<w:footnotes/>")
+        assert CompiledTemplate.supports(other) is False and compiled_template(other) is None
+    assert CompiledTemplate.supports(drafts[0].template) is True

@@ -185,6 +185,8 @@ class CompiledTemplate:
             raise AssemblyError(f"template {self.name} failed to render: {exc.message}") from None
         self._styles_part = self._part._styles_part
         self._styles = {None: (self._styles_part.element, None)}
+        rels = self._part.rels  # restored before each fill: the layout may add a footer part and its relationship
+        self._rels = (dict(rels), dict(rels._target_parts_by_rId))
         changing = {id(self._part), *(id(part) for _, part, _, _ in self._stories)}
         self._unchanged = DeflatedParts(part for part in self._part.package.iter_parts()
                                         if id(part) not in changing and part.content_type != CT.OPC_CORE_PROPERTIES)
@@ -192,9 +194,11 @@ class CompiledTemplate:
 
     @staticmethod
     def supports(path: Path) -> bool:
-        """Footnotes are rendered by docxtpl in place in the shared package; such a template takes the plain path."""
+        """Footnotes are rendered by docxtpl in place in the shared package, and a template without core properties
+        gets a fresh, dated part each time: such templates take the plain path."""
         with zipfile.ZipFile(path) as archive:
-            return not any("footnotes" in name for name in archive.namelist())
+            names = archive.namelist()
+        return "docProps/core.xml" in names and not any("footnotes" in name for name in names)
 
     def _finish(self, template: jinja2.Template, context: dict) -> str:
         """The tail of docxtpl's ``render_xml_part``: render, then undo its line breaks, escapes and listings."""
@@ -225,8 +229,13 @@ class CompiledTemplate:
             self._part._element = root
             tpl.docx = DocxDocument(root, self._part)
             tpl.pic_map, tpl.docx_ids_index, tpl.is_rendered, tpl.is_saved = {}, 1000, True, False
+            rels = self._part.rels
+            rels.clear()
+            rels.update(self._rels[0])
+            rels._target_parts_by_rId.clear()
+            rels._target_parts_by_rId.update(self._rels[1])
             for rel_key, part, _, _ in self._stories:  # back to the template's own header and footer parts
-                self._part.rels[rel_key]._target = part
+                rels[rel_key]._target = part
             tpl.current_rendering_part = self._part
             tree = tpl.fix_tables(self._finish(self._body, context))
             tpl.fix_docpr_ids(tree)
