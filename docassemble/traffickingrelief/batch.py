@@ -10,13 +10,9 @@ LibreOffice running for the PDFs of all its cases (``warm_pdf``).
 """
 from __future__ import annotations
 
-import ctypes
-import multiprocessing
 import os
 import signal
 import sys
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Sequence
 
 from .warm_pdf import open_process_session
@@ -36,6 +32,8 @@ def _start_worker() -> None:
     """Linux: the kernel sends this worker SIGTERM when the run that forked it dies, even by SIGKILL. Every case
     the worker assembles shares one warm LibreOffice for its PDFs (started on first use, stopped at exit)."""
     if sys.platform.startswith("linux"):
+        import ctypes
+
         try:
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG = 1
         except (OSError, AttributeError):
@@ -45,6 +43,8 @@ def _start_worker() -> None:
 
 
 def _context():
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 
@@ -70,6 +70,9 @@ def run_jobs(job: Callable[..., Any], items: Sequence[tuple], workers: int,
 
 def _round(job, items, indexes: list[int], workers: int, on_done) -> list[int]:
     """Run ``indexes`` on one pool; the ones left unfinished when a worker died."""
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait  # only a batch needs them
+    from concurrent.futures.process import BrokenProcessPool
+
     unfinished: list[int] = []
     pool = ProcessPoolExecutor(max_workers=min(workers, len(indexes)), mp_context=_context(),
                                initializer=_start_worker)
