@@ -396,7 +396,7 @@ def _run_contained(cmd: list[str], profile: str, timeout: float) -> None:
     os.makedirs(scratch, exist_ok=True)
     env = {**os.environ, "HOME": profile, "TMPDIR": scratch, "TMP": scratch, "TEMP": scratch}
     try:
-        guard = subprocess.Popen([sys.executable, "-c", _LO_GUARD, profile, *cmd], stdin=subprocess.PIPE,
+        guard = subprocess.Popen([sys.executable, "-S", "-c", _LO_GUARD, profile, *cmd], stdin=subprocess.PIPE,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
                                  start_new_session=True)
     except OSError as exc:
