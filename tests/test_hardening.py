@@ -389,3 +389,32 @@ def test_no_pdf_does_not_blame_a_missing_libreoffice(tmp_path, capsys):
     assert main(["assemble", str(case), "--out", str(tmp_path / "out"), "--no-pdf", "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "PDF not requested: DOCX only." in out and "not installed" not in out
+
+
+def test_parallel_batch_isolates_a_case_whose_worker_dies(tmp_path, capsys, monkeypatch):
+    """A worker killed outright (here by SIGKILL while assembling client-2) loses only its own case."""
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    for name in ("client-1", "client-2", "client-3", "client-4"):
+        write_json(cases / f"{name}.json", minimal_case())
+    from docassemble.traffickingrelief import cli
+
+    real = cli.assemble
+
+    def dies(path, out, *args, **kwargs):
+        if Path(path).stem == "client-2":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(path, out, *args, **kwargs)
+
+    monkeypatch.setattr(cli, "assemble", dies)
+    assert main(["batch", str(cases), "--out", str(tmp_path / "out"), "--no-pdf", "--workers", "2"]) == 1
+    captured = capsys.readouterr()
+    assert "client-2.json: failed: the worker process assembling this case stopped unexpectedly" in captured.err
+    assert "3 of 4 case file(s) assembled; not assembled: client-2.json" in captured.err
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["client-1", "client-3", "client-4"]
+    for name in ("client-1", "client-3", "client-4"):
+        assert (tmp_path / "out" / name / "record_relief" / "PA-1-motion.docx").is_file()
+    deadline = time.monotonic() + 30  # the killed run's guard process sweeps its hidden folder and lock
+    while list((tmp_path / "out").glob(".*")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not list((tmp_path / "out").glob(".*"))

@@ -133,12 +133,12 @@ def test_no_pdf_says_it_was_not_requested(tmp_path):
 
 
 def test_a_document_libreoffice_could_not_convert_is_named_and_its_docx_kept(tmp_path, monkeypatch):
-    def partial(docx_files, out_dir, binary, timeout=0):
+    def partial(docx_files, out_dir, binary, session=None, timeout=0):
         for f in docx_files[1:]:
             (out_dir / (f.stem + ".pdf")).write_bytes(_tiny_pdf())
         raise rendering.PdfConversionError("no PDF", [docx_files[0].name])
 
-    monkeypatch.setattr("docassemble.traffickingrelief.assembly.convert_to_pdf", partial)
+    monkeypatch.setattr("docassemble.traffickingrelief.assembly.convert_folder_to_pdf", partial)
     monkeypatch.setattr("docassemble.traffickingrelief.assembly.libreoffice_binary", lambda: "soffice")
     result = assemble(case_of(minimal_case()), tmp_path / "drafts", ["record_relief"], today=TODAY)
     docx = [p for p in result.documents if p.suffix == ".docx"]

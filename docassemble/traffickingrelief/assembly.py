@@ -18,9 +18,11 @@ from .errors import AssemblyError, ReviewGateError
 from .facts import CaseFile, load_case
 from .family import DraftFamily, select
 from .output import Publication
-from .rendering import PdfConversionError, convert_to_pdf, libreoffice_binary, render_docx, scrub_pdf_metadata
+from .rendering import (PdfConversionError, convert_folder_to_pdf, libreoffice_binary, render_docx,
+                        scrub_pdf_metadata)
 from .report import REPORT_JSON, REPORT_MD, build_report, render_markdown
 from .screening import screen
+from .warm_pdf import PdfSession, pdf_session
 
 Progress = Callable[[int, int, str], None]
 
@@ -85,7 +87,8 @@ def assemble(case: CaseFile | str | Path, out_dir: str | Path, families: Iterabl
         try:
             written = _write(drafts, pub.work, progress)
             exported = _export(case, results, drafts, chosen, pub.work)
-            pdf_note = _pdfs(written, binary, pub.work, progress, requested=pdf)
+            with pdf_session() as session:  # one LibreOffice for every folder (and, in a batch worker, every case)
+                pdf_note = _pdfs(written, binary, pub.work, progress, requested=pdf, session=session)
             renamed = pub.make_room()
             written = [(d, pub.work / renamed.get(p.relative_to(pub.work).as_posix(), p.relative_to(pub.work).as_posix()))
                        for d, p in written]
@@ -149,7 +152,7 @@ def _export(case: CaseFile, results: list[Eligibility], drafts: list[Draft], fam
 
 
 def _pdfs(written: list[tuple[Draft, Path]], binary: str | None, work: Path, progress: Progress | None,
-          requested: bool | None = None) -> str:
+          requested: bool | None = None, session: PdfSession | None = None) -> str:
     if not written:
         return "No documents were produced, so no PDF was made."
     if requested is False:
@@ -164,7 +167,7 @@ def _pdfs(written: list[tuple[Draft, Path]], binary: str | None, work: Path, pro
     missing: list[str] = []
     for folder, items in by_folder.items():
         try:
-            convert_to_pdf([p for _, p in items], folder, binary)
+            convert_folder_to_pdf([p for _, p in items], folder, binary, session)
         except PdfConversionError as exc:  # keep every DOCX; name the documents that got no PDF
             missing += exc.missing
         for draft, docx in items:

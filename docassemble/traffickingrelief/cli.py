@@ -18,13 +18,15 @@ from pathlib import Path
 from . import __version__
 from .assembly import Review, assemble
 from .audit import audit, render_audit_text
+from .batch import WORKER_DIED, default_workers, run_jobs
 from .eligibility import STATUS_LABELS
 from .errors import CaseFileError, TraffickingReliefError, UnknownJurisdictionError
 from .facts import case_file_schema, load_case
 from .family import family_names, registered_families
-from .jurisdictions import load_all
+from .jurisdictions import load_all, load_all_from_sources
 from .resources import EXAMPLES_DIR
 from .screening import screen
+from .warm_pdf import pdf_session
 
 EXAMPLE_CASE = EXAMPLES_DIR / "example_case.yml"
 OK, FAILED, BAD_INPUT = 0, 1, 2
@@ -84,6 +86,9 @@ def _parser() -> argparse.ArgumentParser:
                                        "status is 2 if any case file was invalid, 1 if any other case failed.")
     batch.add_argument("cases", nargs="+", help="case files, or folders holding them")
     batch.add_argument("--out", required=True, help="folder that receives one drafts folder per case file")
+    batch.add_argument("--workers", type=_worker_count, default=None, metavar="N",
+                       help=f"case files assembled at once, each in a process of its own (default: one per core, "
+                            f"{default_workers()} here)")
     output_options(batch)
 
     scr = sub.add_parser("screen", help="print eligibility for each draft family",
@@ -204,6 +209,43 @@ def _batch_folder_problems(files: list[Path]) -> list[str]:
     return problems
 
 
+def _assemble_case(path: Path, out: Path, families, pdf, today) -> tuple[str, str]:
+    """One batch case, in a worker: ("ok", summary), ("bad_input", problems), ("failed", reason). The summary and
+    reasons name fields and files only; an unexpected error gives its type, never its text."""
+    try:
+        result = assemble(path, out, families, pdf=pdf, today=today)
+    except (CaseFileError, UnknownJurisdictionError) as exc:
+        return "bad_input", f"not assembled: {exc}"
+    except TraffickingReliefError as exc:
+        return "failed", f"failed: {exc}"
+    except Exception as exc:  # one case's unexpected error must not end a clinic day
+        return "failed", f"failed: unexpected error ({type(exc).__name__}); nothing was written for this case"
+    counts = len(result.report["missing_facts"]) + len(result.report["unknown_law"])
+    kept = f", {len(result.kept)} of your file(s) kept" if result.kept else ""
+    return "ok", f"{len(result.documents)} files, {counts} placeholder(s){kept} -> {result.out_dir}"
+
+
+class _BatchProgress:
+    """A progress bar on a terminal (stderr), redrawn under the per-case lines; nothing when not a terminal."""
+
+    WIDTH = 30
+
+    def __init__(self, total: int, quiet: bool):
+        self.total, self.done = total, 0
+        self.tty = not quiet and sys.stderr.isatty()
+
+    def line(self, text: str, error: bool) -> None:
+        if self.tty:
+            sys.stderr.write("\r\x1b[2K")
+        print(text, file=sys.stderr if error else sys.stdout, flush=True)
+        self.done += 1
+        if self.tty:
+            filled = self.WIDTH * self.done // self.total
+            sys.stderr.write(f"[{'#' * filled}{'.' * (self.WIDTH - filled)}] {self.done}/{self.total} case files"
+                             + ("\n" if self.done == self.total else ""))
+            sys.stderr.flush()
+
+
 def _cmd_batch(args) -> int:
     files = _case_files(args.cases)
     if not files:
@@ -213,31 +255,42 @@ def _cmd_batch(args) -> int:
     if problems:
         print("traffickingrelief: nothing was assembled:\n" + "\n".join(f"  {p}" for p in problems), file=sys.stderr)
         return BAD_INPUT
-    worst, out, failed = OK, Path(args.out), []
+    out, failed, worst = Path(args.out), [], [OK]
     families = _families(args.families)
-    for i, path in enumerate(files, 1):
-        try:
-            result = assemble(path, out / path.stem, families, pdf=args.pdf, today=args.filing_date)
-            counts = len(result.report["missing_facts"]) + len(result.report["unknown_law"])
-            kept = f", {len(result.kept)} of your file(s) kept" if result.kept else ""
-            print(f"[{i}/{len(files)}] {path.name}: {len(result.documents)} files, {counts} placeholder(s){kept} "
-                  f"-> {result.out_dir}")
-        except BrokenPipeError:
-            raise
-        except (CaseFileError, UnknownJurisdictionError) as exc:
-            worst, failed = BAD_INPUT, failed + [path.name]
-            print(f"[{i}/{len(files)}] {path.name}: not assembled: {exc}", file=sys.stderr)
-        except TraffickingReliefError as exc:
-            worst, failed = (FAILED if worst == OK else worst), failed + [path.name]
-            print(f"[{i}/{len(files)}] {path.name}: failed: {exc}", file=sys.stderr)
-        except Exception as exc:  # one case's unexpected error must not end a clinic day
-            worst, failed = (FAILED if worst == OK else worst), failed + [path.name]
-            print(f"[{i}/{len(files)}] {path.name}: failed: unexpected error ({type(exc).__name__}); "
-                  "nothing was written for this case", file=sys.stderr)
+    items = [(path, out / path.stem, families, args.pdf, args.filing_date) for path in files]
+    progress = _BatchProgress(len(files), args.quiet)
+
+    def report(i: int, outcome: tuple[str, str]) -> None:
+        status, text = outcome
+        name = files[i].name
+        if status != "ok":
+            failed.append(name)
+            worst[0] = BAD_INPUT if status == "bad_input" else (FAILED if worst[0] == OK else worst[0])
+        progress.line(f"[{progress.done + 1}/{len(files)}] {name}: {text}", error=status != "ok")
+
+    workers = min(args.workers or default_workers(), len(files))
+    if workers == 1:
+        with pdf_session():  # one LibreOffice for every case's PDFs
+            for i, item in enumerate(items):
+                report(i, _assemble_case(*item))
+    else:
+        load_all()  # loaded once here, shared by the forked workers
+        run_jobs(_assemble_case, items, workers, report, lambda i: report(i, ("failed", f"failed: {WORKER_DIED}")))
     done = len(files) - len(failed)
+    failed.sort(key=[f.name for f in files].index)
     print(f"{done} of {len(files)} case file(s) assembled" + (f"; not assembled: {', '.join(failed)}" if failed else "."),
           file=sys.stderr if failed else sys.stdout)
-    return worst
+    return worst[0]
+
+
+def _worker_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"not a number of workers (1 or more): {text!r}")
+    return value
 
 
 def _cmd_screen(args) -> int:
@@ -293,7 +346,7 @@ def _cmd_jurisdictions(args) -> int:
 
 def _cmd_data_audit(args) -> int:
     used = set().union(*(f.law_keys() for f in registered_families()))
-    report = audit(load_all(), used)
+    report = audit(load_all_from_sources(), used)  # the sources themselves, schema-checked now
     print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else render_audit_text(report), end="")
     return FAILED if report["summary"]["failing"] else OK
 

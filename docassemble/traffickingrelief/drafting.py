@@ -26,7 +26,8 @@ from .forums import ForumProfile
 from .jurisdictions import Fact, Jurisdiction
 from .layout import Layout
 from .rendering import DRAFT_NOTICE, Text
-from .resources import SOURCES_DIR, read_yaml
+from .datacache import compiled
+from .resources import SOURCES_DIR, read_data_yaml, read_yaml
 
 _SLOT = re.compile(r"\{(\w+)\}")
 CLAUSES_DIR = SOURCES_DIR / "clauses"
@@ -44,6 +45,10 @@ def accepting(fact_paths: Iterable[str]) -> Iterator[None]:
         _ACCEPTED.reset(token)
 
 
+def _read_clauses(path: Path) -> dict:
+    return read_data_yaml(path.read_text(encoding="utf-8"))
+
+
 class ClauseLibrary:
     """A family's clause snippets by section (``data/sources/clauses/<family>.yml``).
 
@@ -57,7 +62,10 @@ class ClauseLibrary:
     @classmethod
     @lru_cache(maxsize=None)
     def for_family(cls, family: str) -> "ClauseLibrary":
-        return cls.from_file(CLAUSES_DIR / f"{family}.yml")
+        path = CLAUSES_DIR / f"{family}.yml"
+        if not path.is_file():
+            raise AssemblyError(f"clause file {path.name} is missing")
+        return cls(compiled(f"clauses-{family}", [path], _read_clauses)[0], path.name)
 
     @classmethod
     def from_file(cls, path: Path) -> "ClauseLibrary":

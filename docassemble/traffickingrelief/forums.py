@@ -14,14 +14,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Mapping
 
 import jsonschema
 
+from .datacache import compiled
 from .errors import JurisdictionDataError, UnknownJurisdictionError
 from .jurisdictions import Fact, parse_fact
 from .layout import Layout
-from .resources import SOURCES_DIR, load_schema, read_yaml
+from .resources import SOURCES_DIR, load_schema, read_data_yaml
 
 FORUMS_DIR = SOURCES_DIR / "forums"
 SCHEMA_NAME = "forum.schema.json"
@@ -140,14 +142,19 @@ def schema_problems(data: Any, file_name: str) -> list[str]:
     return problems
 
 
-def _parse(file_name: str, text: str) -> ForumProfile:
+def _validated(file_name: str, text: str) -> dict:
+    """The file's data, parsed and checked against the schema; ForumDataError naming every problem."""
     try:
-        data = read_yaml(text)
+        data = read_data_yaml(text)
     except Exception as exc:  # any YAML failure is a broken data file
         raise ForumDataError(f"{file_name}: not valid YAML ({exc})") from None
     problems = schema_problems(data, file_name)
     if problems:
         raise ForumDataError("forum profile data is invalid:\n" + "\n".join(problems))
+    return data
+
+
+def _build(file_name: str, data: dict) -> ForumProfile:
     code = data["code"]
     try:
         defaults: dict[str, Fact] = {}
@@ -166,13 +173,25 @@ def _parse(file_name: str, text: str) -> ForumProfile:
                         levels=tuple(levels))
 
 
+def _parse(file_name: str, text: str) -> ForumProfile:
+    return _build(file_name, _validated(file_name, text))
+
+
+def _compile(path: Path) -> dict:
+    """One file's validated data for the compiled cache (built once here too, so a bad date is never cached)."""
+    data = _validated(path.name, path.read_text(encoding="utf-8"))
+    _build(path.name, data)
+    return {"file": path.name, "data": data}
+
+
 @lru_cache(maxsize=None)
 def load_all_forums() -> dict[str, ForumProfile]:
-    """Every forum profile, keyed by code, read and validated once per process."""
+    """Every forum profile, keyed by code: validated when the files change, then read from the compiled cache."""
     files = sorted(FORUMS_DIR.glob("*.yml"))
     if not files:
         raise ForumDataError(f"no forum profiles in {FORUMS_DIR}")
-    return {p.code: p for p in (_parse(f.name, f.read_text(encoding="utf-8")) for f in files)}
+    items = compiled("forums", files, _compile, extra=[SOURCES_DIR / SCHEMA_NAME, Path(__file__)])
+    return {p.code: p for p in (_build(item["file"], item["data"]) for item in items)}
 
 
 def load_forum(code: str) -> ForumProfile:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import jsonschema
 
 from .errors import JurisdictionDataError, UnknownJurisdictionError
-from .resources import JURISDICTIONS_DIR, load_schema, read_yaml
+from .datacache import compiled
+from .resources import JURISDICTIONS_DIR, SOURCES_DIR, load_schema, read_data_yaml
 
 SCHEMA_NAME = "jurisdiction.schema.json"
 
@@ -144,14 +146,19 @@ def schema_problems(data: Any, file_name: str) -> list[str]:
     return problems
 
 
-def _parse(file_name: str, text: str) -> Jurisdiction:
+def _validated(file_name: str, text: str) -> dict:
+    """The file's data, parsed and checked against the schema; JurisdictionDataError naming every problem."""
     try:
-        data = read_yaml(text)
+        data = read_data_yaml(text)
     except Exception as exc:  # any YAML failure is a broken data file
         raise JurisdictionDataError(f"{file_name}: not valid YAML ({exc})") from None
     problems = schema_problems(data, file_name)
     if problems:
         raise JurisdictionDataError("jurisdiction data is invalid:\n" + "\n".join(problems))
+    return data
+
+
+def _build(file_name: str, data: dict) -> Jurisdiction:
     facts: dict[str, Fact] = {}
     try:
         _collect_facts(data["code"], {k: v for k, v in data.items() if k not in ("code", "name", "kind")}, "", facts)
@@ -161,9 +168,29 @@ def _parse(file_name: str, text: str) -> Jurisdiction:
     return Jurisdiction(code=data["code"], name=data["name"], kind=data["kind"], data_as_of=as_of, facts=facts)
 
 
+def _parse(file_name: str, text: str) -> Jurisdiction:
+    return _build(file_name, _validated(file_name, text))
+
+
+def _compile(path: Path) -> dict:
+    """One file's validated data for the compiled cache (built once here too, so a bad date is never cached)."""
+    data = _validated(path.name, path.read_text(encoding="utf-8"))
+    _build(path.name, data)
+    return {"file": path.name, "data": data}
+
+
 @lru_cache(maxsize=None)
 def load_all() -> dict[str, Jurisdiction]:
-    """Every jurisdiction, keyed by code, read and validated once per process."""
+    """Every jurisdiction, keyed by code: validated when the files change, then read from the compiled cache."""
+    files = sorted(JURISDICTIONS_DIR.glob("*.yml"))
+    if not files:
+        raise JurisdictionDataError(f"no jurisdiction files in {JURISDICTIONS_DIR}")
+    items = compiled("jurisdictions", files, _compile, extra=[SOURCES_DIR / SCHEMA_NAME, Path(__file__)])
+    return {j.code: j for j in (_build(item["file"], item["data"]) for item in items)}
+
+
+def load_all_from_sources() -> dict[str, Jurisdiction]:
+    """Every jurisdiction parsed and schema-checked from the files now, not from the compiled cache (the data audit)."""
     files = sorted(JURISDICTIONS_DIR.glob("*.yml"))
     if not files:
         raise JurisdictionDataError(f"no jurisdiction files in {JURISDICTIONS_DIR}")

@@ -117,15 +117,31 @@ page numbers at the bottom center, US letter. The assembly report says it is a d
 def apply(document, layout: Layout) -> None:
     """Give a rendered document the forum's layout (fonts, spacing, page, page numbers, pleading paper,
     keep-together)."""
+    apply_styles(document, layout)
+    apply_pages(document, layout)
+
+
+def apply_styles(document, layout: Layout) -> None:
+    """The part of the layout that lives in the styles (fonts, spacing, keep-with-next of headings and
+    signature blocks). It reads and writes nothing else, so a template's laid-out styles can be kept and
+    reused for every document rendered from it with the same layout."""
     _fonts(document, layout)
     _spacing(document, layout)
+    _keep_styles_together(document)
+
+
+def apply_pages(document, layout: Layout, styles: StyleIndex | None = None) -> None:
+    """The part of the layout that lives in the rendered text: page geometry, page numbers, pleading
+    numbers, and keeping each signature block with what precedes it. Reads the styles (through ``styles``,
+    an index of them that may be kept across documents), never changes them."""
+    styles = StyleIndex(document) if styles is None else styles
     for section in document.sections:
         _page(section, layout)
         if layout.page_numbers:
-            _page_numbers(document, section, PAGE_NUMBER_POSITIONS[layout.page_numbers])
+            _page_numbers(document, section, PAGE_NUMBER_POSITIONS[layout.page_numbers], styles)
         if layout.pleading_lines:
             _pleading_numbers(document, section, layout)
-    _keep_together(document)
+    _keep_signatures_together(document, styles)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -276,19 +292,20 @@ def _story(document, section, kind: str):
     return BlockItemContainer(element, document._body)
 
 
-def _add_styled_paragraph(document, story, style_name: str):
+def _add_styled_paragraph(story, style_name: str, styles: StyleIndex):
     paragraph = story.add_paragraph()
-    if style_name in {s.name for s in document.styles}:
-        paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = document.styles[style_name].style_id
+    style_id = styles.style_id(style_name)
+    if style_id is not None:
+        paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = style_id
     return paragraph
 
 
-def _page_numbers(document, section, alignment) -> None:
+def _page_numbers(document, section, alignment, styles: StyleIndex) -> None:
     """'Page X of Y' in the footer unless the template's footer already numbers pages; either way aligned."""
     footer = _story(document, section, "footer")
     numbered = [p for p in footer.paragraphs if has_page_field(p._p)]
     if not numbered:
-        paragraph = _add_styled_paragraph(document, footer, "Footer")
+        paragraph = _add_styled_paragraph(footer, "Footer", styles)
         paragraph.add_run("Page ")
         _field_runs(paragraph, "PAGE")
         paragraph.add_run(" of ")
@@ -337,17 +354,54 @@ def _is_heading(style) -> bool:
     return style.type == WD_STYLE_TYPE.PARAGRAPH and (style.name.startswith("Heading") or style.name == "Title")
 
 
-def _keep_together(document) -> None:
-    """Headings stay with what follows; a signature block stays whole and with the paragraph before it."""
+def _keep_styles_together(document) -> None:
+    """Headings stay with what follows; a signature block stays whole."""
     for style in document.styles:
         if _is_heading(style):
             style.paragraph_format.keep_with_next = True
     for style in document.styles:
         if style.name in SIGNATURE_STYLES:
             style.paragraph_format.keep_with_next = style.paragraph_format.keep_together = True
+
+
+class StyleIndex:
+    """The style facts the page layout asks for, read once: python-docx walks every style of the styles part for
+    each lookup, and Word's default set has hundreds. Valid while the styles' names and ids do not change
+    (the layout changes formatting only), so a template's index serves every document made from it."""
+
+    def __init__(self, document):
+        self._styles = document.styles
+        default = self._styles.default(WD_STYLE_TYPE.PARAGRAPH)
+        self._default_name = None if default is None else default.name
+        self.names: set[str] = set()
+        self._paragraph_names: dict[str, str | None] = {}
+        for style in self._styles:  # the first style with an id is the one the id means
+            self.names.add(style.name)
+            self._paragraph_names.setdefault(
+                style.style_id, style.name if style.type == WD_STYLE_TYPE.PARAGRAPH else self._default_name)
+        self._ids: dict[str, str] = {}
+
+    def paragraph_style_name(self, p) -> str | None:
+        """``Paragraph(p).style.name`` as python-docx gives it: an unknown or non-paragraph style id, or none,
+        means the default paragraph style."""
+        style_id = p.style  # CT_P.style: the pStyle value, or None
+        return self._default_name if style_id is None else self._paragraph_names.get(style_id, self._default_name)
+
+    def style_id(self, name: str) -> str | None:
+        """The id of the style with this (UI) name, or None when the document has none."""
+        if name not in self.names:
+            return None
+        if name not in self._ids:
+            self._ids[name] = self._styles[name].style_id
+        return self._ids[name]
+
+
+def _keep_signatures_together(document, styles: StyleIndex) -> None:
+    """A signature block stays with the paragraph before it (and its blank lines), and does not chain onward."""
+    style_name = styles.paragraph_style_name
     body = [Paragraph(p, document._body) if p.tag == qn("w:p") else None for p in document.element.body.iterchildren()
             if p.tag in (qn("w:p"), qn("w:tbl"))]
-    is_signature = [p is not None and p.style is not None and p.style.name in SIGNATURE_STYLES for p in body]
+    is_signature = [p is not None and style_name(p._p) in SIGNATURE_STYLES for p in body]
     for i, paragraph in enumerate(body):
         if not is_signature[i]:
             continue

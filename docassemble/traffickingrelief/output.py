@@ -367,6 +367,8 @@ _GUARD = """
 import sys
 said = sys.stdin.buffer.read()
 if said != b"done":
+    import site
+    site.main()  # started with -S, which saves most of its start-up; the cleanup needs the installed packages
     from docassemble.traffickingrelief.output import Publication, sweep
     pub = Publication(sys.argv[1], wait_seconds=120)
     try:
@@ -383,7 +385,7 @@ def _start_guard(out: Path) -> subprocess.Popen | None:
     if not Path(sys.executable or "").name.startswith("python"):
         return None  # embedded interpreter (e.g. a WSGI server): the next run's sweep cleans up instead
     try:
-        return subprocess.Popen([sys.executable, "-c", _GUARD, str(out)], stdin=subprocess.PIPE,
+        return subprocess.Popen([sys.executable, "-S", "-c", _GUARD, str(out)], stdin=subprocess.PIPE,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
                                 close_fds=True)
     except OSError:

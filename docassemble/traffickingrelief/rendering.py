@@ -7,23 +7,34 @@ nothing user-supplied is ever compiled as Jinja. Metadata is reset so no file ca
 """
 from __future__ import annotations
 
+import copy
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+import zipfile
+from collections import OrderedDict
 from functools import lru_cache
 from html import escape
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 import jinja2
+from docx.document import Document as DocxDocument
+from docx.opc.constants import CONTENT_TYPE as CT
 from docxtpl import DocxTemplate
 from markupsafe import Markup
 
+from .docx_package import DeflatedParts, save_package
 from .errors import AssemblyError
-from .layout import Layout, apply as apply_layout
+from .layout import Layout, StyleIndex, apply as apply_layout, apply_pages, apply_styles
 from .output import stop_guard
+
+if TYPE_CHECKING:
+    from .warm_pdf import PdfSession
 
 DRAFT_NOTICE = "DRAFT \u2014 for review by a licensed attorney"
 
@@ -110,9 +121,17 @@ def render_docx(template: Path, context: dict, out_path: Path, title: str, layou
     """Render one template to ``out_path``; ``title`` is the generic document type (no client data).
 
     ``layout`` (the forum's fonts, spacing, margins, page numbers, pleading paper) is applied after the
-    text is in, so one Word-edited template serves every forum."""
+    text is in, so one Word-edited template serves every forum. The template is parsed and compiled once
+    per process (``compiled_template``) and filled for every document made from it."""
     if not template.is_file():
         raise AssemblyError(f"template {template.parent.name}/{template.name} is missing")
+    compiled = compiled_template(template)
+    if compiled is None:  # a template this cache does not handle (footnotes): the plain docxtpl path
+        return _render_plain(template, context, out_path, title, layout)
+    return compiled.fill(context, out_path, title, layout)
+
+
+def _render_plain(template: Path, context: dict, out_path: Path, title: str, layout: Layout | None) -> Path:
     doc = DocxTemplate(template)
     try:
         doc.render(context, jinja_environment(), autoescape=True)
@@ -123,6 +142,141 @@ def render_docx(template: Path, context: dict, out_path: Path, title: str, layou
     scrub_metadata(doc.docx.core_properties, title)
     doc.save(out_path)
     return out_path
+
+
+def _jinja_source(xml: str) -> str:
+    """What docxtpl hands Jinja for a part: each paragraph on a line of its own (for error line numbers)."""
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+
+
+_DOCXTPL_RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+"""The core properties ``DocxTemplate.render_properties`` sets, in its order."""
+
+
+class CompiledTemplate:
+    """One DOCX template read, cleaned up for Jinja and compiled once, then filled for many documents.
+
+    A fill does what ``DocxTemplate.render`` does, step for step and with docxtpl's own helpers, minus the
+    work that does not depend on the document: the package is parsed once (each fill starts from a copy of
+    the template's body and puts fresh header and footer parts in), the Jinja templates are compiled once,
+    and the styles with a forum's layout applied are kept per layout. docxtpl's core-property rendering is
+    not repeated, because ``scrub_metadata`` overwrites every property it renders. Every part of the output is
+    byte for byte what a fresh docxtpl render gives (tests/test_template_cache.py). Fills of one template
+    take turns (a lock), since they share the package.
+    """
+
+    def __init__(self, path: Path):
+        self.name = f"{path.parent.name}/{path.name}"
+        tpl = DocxTemplate(path)
+        tpl.init_docx()
+        env = jinja_environment()
+        self._tpl = tpl
+        self._part = tpl.docx.part
+        self._root = copy.deepcopy(tpl.docx.element)
+        try:
+            self._body = env.from_string(_jinja_source(tpl.patch_xml(tpl.get_xml())))
+            self._stories = []
+            for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
+                for rel_key, part in tpl.get_headers_footers(uri):
+                    xml = tpl.get_part_xml(part)
+                    self._stories.append((rel_key, part, tpl.get_headers_footers_encoding(xml),
+                                          env.from_string(_jinja_source(tpl.patch_xml(xml)))))
+        except jinja2.TemplateError as exc:
+            raise AssemblyError(f"template {self.name} failed to render: {exc.message}") from None
+        self._styles_part = self._part._styles_part
+        self._styles = {None: (self._styles_part.element, None)}
+        rels = self._part.rels  # restored before each fill: the layout may add a footer part and its relationship
+        self._rels = (dict(rels), dict(rels._target_parts_by_rId))
+        changing = {id(self._part), *(id(part) for _, part, _, _ in self._stories)}
+        self._unchanged = DeflatedParts(part for part in self._part.package.iter_parts()
+                                        if id(part) not in changing and part.content_type != CT.OPC_CORE_PROPERTIES)
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def supports(path: Path) -> bool:
+        """Footnotes are rendered by docxtpl in place in the shared package, and a template without core properties
+        gets a fresh, dated part each time: such templates take the plain path."""
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+        return "docProps/core.xml" in names and not any("footnotes" in name for name in names)
+
+    def _finish(self, template: jinja2.Template, context: dict) -> str:
+        """The tail of docxtpl's ``render_xml_part``: render, then undo its line breaks, escapes and listings."""
+        try:
+            xml = template.render(context)
+        except jinja2.TemplateError as exc:
+            raise AssemblyError(f"template {self.name} failed to render: {exc.message}") from None
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        if not any(c in xml for c in "\t\a\n\f"):  # resolve_listing only rewrites these characters
+            return xml
+        return self._tpl.resolve_listing(xml)
+
+    def _laid_out_styles(self, layout: Layout | None):
+        """The styles element with ``layout`` applied, and an index of its styles (both kept per layout)."""
+        key = None if layout is None else repr(layout)
+        kept = self._styles.get(key)
+        if kept is None:
+            self._styles_part._element = copy.deepcopy(self._styles[None][0])
+            apply_styles(self._tpl.docx, layout)
+            kept = self._styles[key] = (self._styles_part.element, StyleIndex(self._tpl.docx))
+        return kept
+
+    def fill(self, context: dict, out_path: Path, title: str, layout: Layout | None = None) -> Path:
+        with self._lock:
+            tpl = self._tpl
+            root = copy.deepcopy(self._root)
+            self._part._element = root
+            tpl.docx = DocxDocument(root, self._part)
+            tpl.pic_map, tpl.docx_ids_index, tpl.is_rendered, tpl.is_saved = {}, 1000, True, False
+            rels = self._part.rels
+            rels.clear()
+            rels.update(self._rels[0])
+            rels._target_parts_by_rId.clear()
+            rels._target_parts_by_rId.update(self._rels[1])
+            for rel_key, part, _, _ in self._stories:  # back to the template's own header and footer parts
+                rels[rel_key]._target = part
+            tpl.current_rendering_part = self._part
+            tree = tpl.fix_tables(self._finish(self._body, context))
+            tpl.fix_docpr_ids(tree)
+            tpl.map_tree(tree)
+            for rel_key, part, encoding, template in self._stories:
+                tpl.current_rendering_part = part
+                tpl.map_headers_footers_xml(rel_key, self._finish(template, context).encode(encoding))
+            if layout is None:
+                self._styles_part._element = self._styles[None][0]
+            else:
+                self._styles_part._element, index = self._laid_out_styles(layout)
+                apply_pages(tpl.docx, layout, index)
+            properties = tpl.docx.core_properties
+            for name in _DOCXTPL_RENDERED_PROPERTIES:  # overwritten below; setting them keeps docxtpl's element order
+                setattr(properties, name, getattr(properties, name))
+            scrub_metadata(properties, title)
+            save_package(self._part.package, out_path, self._unchanged)
+        return out_path
+
+
+_COMPILED: OrderedDict[tuple, CompiledTemplate | None] = OrderedDict()
+_COMPILED_LOCK = threading.Lock()
+MAX_COMPILED_TEMPLATES = 64
+
+
+def compiled_template(path: Path) -> CompiledTemplate | None:
+    """The compiled form of a template, made on first use and kept while the file is unchanged (its
+    modification time and size are part of the key, so a template edited in Word is read afresh)."""
+    path = Path(path).resolve()
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    with _COMPILED_LOCK:
+        if key in _COMPILED:
+            _COMPILED.move_to_end(key)
+            return _COMPILED[key]
+    compiled = CompiledTemplate(path) if CompiledTemplate.supports(path) else None
+    with _COMPILED_LOCK:
+        compiled = _COMPILED.setdefault(key, compiled)
+        while len(_COMPILED) > MAX_COMPILED_TEMPLATES:
+            _COMPILED.popitem(last=False)
+    return compiled
 
 
 def scrub_metadata(props, title: str) -> None:
@@ -213,6 +367,22 @@ def convert_to_pdf(docx_files: list[Path], out_dir: Path, binary: str,
     return pdfs
 
 
+def convert_folder_to_pdf(docx_files: list[Path], out_dir: Path, binary: str, session: "PdfSession | None" = None,
+                          timeout: float = PDF_TIMEOUT_SECONDS) -> list[Path]:
+    """Like ``convert_to_pdf``, in the run's warm LibreOffice when ``session`` has one (``warm_pdf``), else (or when
+    the warm path is not available) in one LibreOffice process for the folder."""
+    if session is not None:
+        missing = session.convert(docx_files, out_dir, binary, timeout)
+        if missing is not None:
+            pdfs = [out_dir / (f.stem + ".pdf") for f in docx_files]
+            missing = [f.name for f, pdf in zip(docx_files, pdfs) if f.name in missing or not _is_pdf(pdf)]
+            if missing:
+                raise PdfConversionError(f"LibreOffice made no PDF for {len(missing)} of {len(docx_files)} "
+                                         "document(s): " + ", ".join(missing), missing)
+            return pdfs
+    return convert_to_pdf(docx_files, out_dir, binary, timeout)
+
+
 def _is_pdf(path: Path) -> bool:
     try:
         with open(path, "rb") as fh:
@@ -226,7 +396,7 @@ def _run_contained(cmd: list[str], profile: str, timeout: float) -> None:
     os.makedirs(scratch, exist_ok=True)
     env = {**os.environ, "HOME": profile, "TMPDIR": scratch, "TMP": scratch, "TEMP": scratch}
     try:
-        guard = subprocess.Popen([sys.executable, "-c", _LO_GUARD, profile, *cmd], stdin=subprocess.PIPE,
+        guard = subprocess.Popen([sys.executable, "-S", "-c", _LO_GUARD, profile, *cmd], stdin=subprocess.PIPE,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
                                  start_new_session=True)
     except OSError as exc:

@@ -30,10 +30,11 @@ from typing import Any, Iterable, Mapping, Sequence
 import jsonschema
 import yaml
 
+from .datacache import compiled
 from .errors import CaseFileError, JurisdictionDataError
 from .facts import Losses, WorkPeriod
 from .jurisdictions import Fact, parse_fact
-from .resources import SOURCES_DIR, YamlContentError, load_schema, read_yaml
+from .resources import SOURCES_DIR, YamlContentError, load_schema, read_data_yaml
 
 WAGES_DIR = SOURCES_DIR / "wages"
 SCHEMA_NAME = "wages/wage_table.schema.json"
@@ -139,14 +140,20 @@ def wage_table_problems(data: Any, file_name: str) -> list[str]:
     return problems
 
 
-def _read_table(path: Path) -> WageTable:
+def _validated(path: Path) -> dict:
+    """A wage table's data, parsed and checked against the schema (for the compiled cache)."""
     try:
-        data = read_yaml(path.read_text(encoding="utf-8"))
+        data = read_data_yaml(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, YamlContentError) as exc:
         raise JurisdictionDataError(f"{path.name}: not valid YAML ({exc})") from None
     problems = wage_table_problems(data, path.name)
     if problems:
         raise JurisdictionDataError("wage table does not match its schema:\n" + "\n".join(problems))
+    _build(data)
+    return data
+
+
+def _build(data: dict) -> WageTable:
     code = data["code"]
     schedules = {}
     for key, node in data["schedules"].items():
@@ -170,8 +177,8 @@ def _read_table(path: Path) -> WageTable:
 def load_wage_tables() -> Mapping[str, WageTable]:
     """Every wage table shipped in data/sources/wages, by code (``US`` is federal); validated on load."""
     tables = {}
-    for path in sorted(WAGES_DIR.glob("*.yml")):
-        table = _read_table(path)
+    for data in compiled("wages", list(WAGES_DIR.glob("*.yml")), _validated, extra=[SOURCES_DIR / SCHEMA_NAME, Path(__file__)]):
+        table = _build(data)
         tables[table.code] = table
     if FEDERAL not in tables:
         raise JurisdictionDataError(f"{FEDERAL_FILE}: the federal wage table is missing")

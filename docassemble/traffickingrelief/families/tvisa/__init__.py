@@ -9,17 +9,19 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from ...drafting import Draft
 from ...eligibility import Eligibility
 from ...facts import CaseFile
 from ...family import DraftFamily, register
-from ...packet import PacketResult
 from .command import PacketCommand
 from .drafts import build_drafts, group_labels
 from .exhibits import build_tvisa_packet, ordered_exhibits
 from .screening import screen_client
+
+if TYPE_CHECKING:  # packet.py brings pypdf; only building a packet needs it
+    from ...packet import PacketResult
 
 PACKET_FOLDER = "packet"
 PACKET_NAME = "t-visa-packet.pdf"

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from ...errors import CaseFileError
 from ...facts import CaseFile, Evidence
-from ...packet import PacketItem, PacketResult, build_packet, exhibit_letter
 from .screening import ELEMENTS
+
+if TYPE_CHECKING:  # packet.py brings pypdf, which screening and drafting never need: imported where it is used
+    from ...packet import PacketItem, PacketResult
 
 GROUPS = ("forms", "declaration", *ELEMENTS, "other")
 ENGLISH = {None, "", "en", "eng"}
@@ -40,6 +42,7 @@ def group_of(e: Evidence) -> str:
 
 def ordered_exhibits(case: CaseFile) -> list[Exhibit]:
     """Every evidence item as an exhibit, lettered A, B, ... in filing order; bad overrides name their field."""
+    from ...packet import exhibit_letter
     by_id = {e.id: e for e in case.evidence}
     problems = [f"tvisa.exhibit_order[{i}]: no evidence with this id"
                 for i, eid in enumerate(case.tvisa.exhibit_order) if eid not in by_id]
@@ -83,6 +86,7 @@ def packet_items(case: CaseFile, drafts_dir: Path, group_labels: dict[str, str],
 
     ``files`` (evidence id -> path) are exhibit files a front door holds itself (the interview's uploads,
     read where they are stored); they take the place of those exhibits' ``path``."""
+    from ...packet import PacketItem
     files = dict(files or {})
     problems = outside_paths(case, held=files)
     if problems:
@@ -112,6 +116,7 @@ def build_tvisa_packet(case: CaseFile, drafts_dir: Path, out_path: Path, group_l
                        skip_bad: bool = False, stamp_prefix: str | None = None,
                        files: Mapping[str, Path] | None = None) -> tuple[PacketResult, list[str]]:
     """The filing packet from the rendered drafts (PDF) in ``drafts_dir`` and the case file's exhibits."""
+    from ...packet import build_packet
     items, unattached = packet_items(case, drafts_dir, group_labels, files)
     result = build_packet(items, out_path, stamp_prefix=stamp_prefix, skip_bad=skip_bad, index_after=1,
                           title="Application packet")
