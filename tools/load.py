@@ -309,6 +309,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--deadline", type=float, default=1800.0, help="seconds for the whole run (default 1800)")
     parser.add_argument("--warm-up", type=int, default=None,
                         help="sessions run first, unmeasured (default: Celery processes + gunicorn workers)")
+    parser.add_argument("--nice", type=int, default=19,
+                        help="the client's niceness (default 19; on a machine shared with other busy work the "
+                             "client then barely runs, and a lower value keeps the run short)")
     parser.add_argument("--url", default=os.environ.get("DA_URL", "http://127.0.0.1:8089"))
     parser.add_argument("--state", type=Path, default=STATE, help="the server's .da-state folder")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
@@ -318,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     if not 0 <= generating <= args.users:
         parser.error("--generating must be between 0 and --users")
 
-    os.nice(19)  # inherited by Playwright's driver and Chromium: the server keeps the CPU
+    os.nice(max(0, args.nice - os.nice(0)))  # inherited by Playwright's driver and Chromium: the server keeps the CPU
     roots = server_roots(args.state)
     config = (args.state / "config.yml").read_text(encoding="utf-8")
     celery_processes = int((re.search(r"^celery processes: (\d+)", config, re.M) or [0, 1])[1])
@@ -353,6 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     outcomes = {k: sum(1 for u in users if u.outcome == k) for k in ("ok", "error", "timeout")}
     report = {
         "users": args.users, "generating_together": generating, "think_s": args.think, "ramp_s": args.ramp,
+        "client_nice": os.nice(0), "load_average_at_end": os.getloadavg()[0],
         "gunicorn_workers": workers, "celery_processes": celery_processes, "cores": os.cpu_count(),
         "seconds": round(elapsed, 1), **outcomes, "http_5xx": len(served["5xx"]),
         "page_server": stats(served["page"]),
@@ -367,7 +371,8 @@ def main(argv: list[str] | None = None) -> int:
         "failures": [f"person {u.n}: {u.outcome}: {u.detail}" for u in users if u.outcome != "ok"],
     }
     print(f"{args.users} people, {generating} making papers at the same moment, think {args.think:g} s, "
-          f"{workers} gunicorn workers, {celery_processes} Celery processes, {os.cpu_count()} cores: {elapsed:.0f} s")
+          f"{workers} gunicorn workers, {celery_processes} Celery processes, {os.cpu_count()} cores, "
+          f"client at nice {os.nice(0)}: {elapsed:.0f} s (machine load average {os.getloadavg()[0]:.1f})")
     print(f"completed {outcomes['ok']}, errors {outcomes['error']}, timeouts {outcomes['timeout']}, "
           f"HTTP 5xx {len(served['5xx'])}")
     print(line("page requests, server-side (steps and progress refreshes)", report["page_server"]))
