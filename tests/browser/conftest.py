@@ -19,6 +19,8 @@ import pytest
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 ENABLED = bool(os.environ.get("TRAFFICKINGRELIEF_BROWSER_TESTS"))
+# test_multiserver.py needs the server in multi-server mode (`./dev test-multiserver`)
+MULTISERVER = bool(os.environ.get("TRAFFICKINGRELIEF_MULTISERVER_TESTS"))
 
 # Debian's chromium, headless as root, with no network access of its own (runtime doc §5).
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -35,6 +37,8 @@ if not ENABLED:
 def pytest_ignore_collect(collection_path: Path, config):  # noqa: ARG001 (pytest hook signature)
     """Skip collecting anything in tests/browser unless the browser tier is switched on."""
     if not ENABLED and HERE in (collection_path, *collection_path.parents):
+        return True
+    if not MULTISERVER and collection_path.name == "test_multiserver.py":
         return True
     return None
 
