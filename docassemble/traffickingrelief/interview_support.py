@@ -27,7 +27,7 @@ from typing import Any, Iterable, Mapping
 from .assembly import assemble
 from .eligibility import CONSENT, ELIGIBLE, NEEDS_REVIEW, NOT_YET_ELIGIBLE
 from .errors import CaseFileError, TraffickingReliefError
-from .facts import parse_case
+from .facts import MAX_CASE_FILE_BYTES, parse_case, read_case_data
 from .jurisdictions import coverage, load_all, load_jurisdiction
 from .report import REPORT_JSON, REPORT_MD
 from .resources import SOURCES_DIR, load_schema, read_yaml
@@ -44,7 +44,7 @@ __all__ = [
 
 EXPORT_FILENAME = "case-file.json"
 CASE_FILE_VERSION = load_schema("case_file.schema.json")["properties"]["case_file_version"]["const"]
-MAX_UPLOAD_BYTES = 2_000_000
+MAX_UPLOAD_BYTES = MAX_CASE_FILE_BYTES  # the CLI's limit: one reader for both front doors
 
 # Stable choice codes of the interview -> case-file values. Labels live in the YAML (translated).
 YES, NO, NOT_SURE, PREFER_NOT = "yes", "no", "not_sure", "prefer_not_to_say"
@@ -546,38 +546,21 @@ def case_file_json(data: Mapping) -> str:
 def read_case_file_upload(path: str | Path, filename: str | None = None) -> dict:
     """Read and validate an uploaded case file. Returns ``{"data": dict | None, "problems": [...]}``.
 
-    Problems name the field (``convictions[0].conviction_date: not a date (use YYYY-MM-DD)``) and
-    never quote the file's text.
+    The bytes go through ``facts.read_case_data``, the reader the CLI uses, so the interview and the
+    CLI accept and refuse the same files with the same messages (JSON when the name ends in .json,
+    else YAML; size, alias, depth and number limits). Problems name the field
+    (``convictions[0].conviction_date: not a date (use YYYY-MM-DD)``) and never quote the file's text.
     """
     path = Path(path)
     try:
-        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            content = fh.read(MAX_UPLOAD_BYTES + 1)
     except OSError:
         return {"data": None, "problems": ["(file): the upload could not be read"]}
-    if size > MAX_UPLOAD_BYTES:
-        return {"data": None, "problems": [f"(file): too large (at most {MAX_UPLOAD_BYTES // 1_000_000} MB)"]}
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return {"data": None, "problems": ["(file): not UTF-8 text"]}
-    suffix = Path(filename or path.name).suffix.lower()
-    data: Any = None
-    problems: list[str] = []
-    if suffix == ".json" or (suffix not in (".yml", ".yaml") and text.lstrip().startswith("{")):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            problems = [f"(file): not valid JSON (line {exc.lineno}, column {exc.colno})"]
-    else:
-        try:
-            data = read_yaml(text)
-        except Exception as exc:  # YAML syntax errors and duplicate keys
-            mark = getattr(exc, "problem_mark", None)
-            where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-            line = getattr(exc, "line", None)
-            problems = [f"(file): not valid YAML{where}" if mark or not line else f"(file): {exc}"]
-    if problems:
-        return {"data": None, "problems": problems}
+        data = read_case_data(content, filename or path.name)
+    except CaseFileError as exc:
+        return {"data": None, "problems": list(exc.problems)}
     problems = case_problems(data)
     return {"data": None if problems else data, "problems": problems}
 
