@@ -32,12 +32,14 @@ from .jurisdictions import coverage, load_all, load_jurisdiction
 from .report import REPORT_JSON, REPORT_MD
 from .resources import SOURCES_DIR, load_schema, read_yaml
 from .screening import screen
+from .sealed_files import SEALED_SUFFIX, new_file_key, one_time_download, seal, stored_file_download
 
 __all__ = [
     "esc", "jurisdiction_choices", "jurisdiction_names", "jurisdiction_overview", "record_questions", "asks",
     "selected_codes", "build_case_file", "with_family_sections", "case_problems", "case_file_json", "read_case_file_upload",
     "prefill_from_case_file", "apply_prefill", "screening_rows", "any_draftable", "assemble_into",
-    "record_summary", "display_date", "state_choices", "write_export_file", "EXPORT_FILENAME", "MAX_UPLOAD_BYTES",
+    "record_summary", "display_date", "state_choices", "export_download", "EXPORT_FILENAME", "MAX_UPLOAD_BYTES",
+    "new_file_key", "stored_file_download",
     "OFFENCE_CATEGORIES", "use_spanish_interface_words", "us_english", "reask_variable", "download_rows",
     "cases_without_papers", "valid_age", "progress_key", "progress_reporter", "read_progress", "interview_families", "erase_stored_files", "jurisdiction_code", "states_picked", "blocking_items", "report_html", "report_docx", "ZIP_NAME",
 ]
@@ -942,7 +944,7 @@ def _zip_files(paths: list[Path], target: Path) -> Path:
 
 
 def assemble_into(data: Mapping, file_list: Any, *, families: Iterable[str] | None = None, pdf: bool | None = None,
-                  today: dt.date | None = None, progress: Any = None) -> dict:
+                  today: dt.date | None = None, progress: Any = None, key: str | None = None) -> dict:
     """Assemble drafts for ``data`` and put every produced file into ``file_list`` (a DAFileList).
 
     The core writes into a temporary folder, which is deleted once the files are copied into
@@ -951,6 +953,9 @@ def assemble_into(data: Mapping, file_list: Any, *, families: Iterable[str] | No
     ``assembly-report.md``); the report also comes as HTML and DOCX, and everything as
     ``drafts.zip``. Returns a summary plus one descriptor per file, in the list's order.
     ``progress(percent)``, when given, is called as the work advances (a background task's display).
+    With ``key`` (the session's ``new_file_key()``; the interview always passes it) every file is stored
+    sealed, as ``<name>.sealed`` (sealed_files.py): the server's disk never holds a draft in plain form.
+    Without it (the unit tier, which has no server storage) files are stored as they are.
     """
     case = parse_case(copy.deepcopy(dict(data)))
     work = Path(tempfile.mkdtemp(prefix="tr-interview-"))
@@ -984,10 +989,17 @@ def assemble_into(data: Mapping, file_list: Any, *, families: Iterable[str] | No
         erase_stored_files(file_list)  # the previous set, when the papers are made again
         file_list.clear()
         files = []
+        sealed = work / "sealed"
+        sealed.mkdir()
         for path, info in produced:
+            if key is not None:
+                stored = sealed / (path.name + SEALED_SUFFIX)
+                stored.write_bytes(seal(path.read_bytes(), key))
+            else:
+                stored = path
             item = file_list.appendObject()
-            item.initialize(filename=path.name)
-            item.copy_into(str(path))
+            item.initialize(filename=stored.name)
+            item.copy_into(str(stored))
             item.commit()
             files.append({**info, "filename": path.name})
         file_list.gathered = True
@@ -1106,16 +1118,12 @@ def read_progress(key: str) -> int:
         return 0
 
 
-def write_export_file(file_obj: Any, data: Mapping) -> Any:
-    """Write the case file into ``file_obj`` (a DAFile) as ``case-file.json``: a fixed, client-free name.
+def export_download(data: Mapping) -> str:
+    """A one-time link to the case file as ``case-file.json`` (a fixed, client-free name).
 
-    A case file saved before is erased first, so only the latest one is kept on the server.
+    The file is never written to the server's disk: its bytes wait in Redis, sealed, for one download.
     """
-    erase_stored_files(file_obj)
-    file_obj.initialize(filename=EXPORT_FILENAME)
-    file_obj.write(case_file_json(data))
-    file_obj.commit()
-    return file_obj
+    return one_time_download(case_file_json(data).encode("utf-8"), EXPORT_FILENAME)
 
 
 @lru_cache(maxsize=1)
