@@ -64,6 +64,14 @@ def test_stored_drafts_hold_no_client_text_and_download_as_the_right_docx(server
     assert links["NY-1-motion.pdf"].data.startswith(b"%PDF-")
     assert {"assembly-report.html", "assembly-report.json", "drafts.zip"} <= set(links)
 
+    # a person's click downloads the file under its own name
+    with page.expect_download(timeout=60_000) as clicked:
+        page.locator(".tr-files a[download='NY-1-motion.docx']").first.click()
+    assert clicked.value.suggested_filename == "NY-1-motion.docx"
+    clicked.value.save_as(tmp_path / "clicked.docx")
+    assert CASE.name in docx_text(tmp_path / "clicked.docx")
+    it.expect_question(DOWNLOAD_ID)
+
     # a download link works once: the action hands out a fresh one-time link each time
     href = page.locator(".tr-files a[download='NY-1-motion.docx']").first.get_attribute("href")
     first = page.context.request.get(server_url + href if href.startswith("/") else href, max_redirects=0)
