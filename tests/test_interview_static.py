@@ -126,9 +126,11 @@ def test_choice_codes_are_the_case_file_schemas_codes():
 SAFE_EXPRESSIONS = [
     r"esc\(.*\)( or '-')?", r"display_date\(showifdef\('[\w.]+'\)\)( or '-')?", r"i \+ 1", r"len\([\w.()]+\)",
     r"len\(selected_codes\([\w.]+\)\)", r"tr_answer_words\.get\([\w.]+, '-'\)", r"url_action\('tr_quick_exit'\)",
-    r"tr_neutral_site", r"value\(family \+ '_download_heading'\)", r"draft_files\[index\]\.url_for\(attachment=True\)",
+    r"tr_neutral_site", r"value\(family \+ '_download_heading'\)",
     r"\w+\.table", r"\w+\.add_action\(label=tr_add_\w+_label\.content\)",
-    r"draft_files\[(row|tr_download)\['\w+'\](\['\w+'\])?\]\.url_for\((attachment=True)?\)",
+    # stored drafts are sealed: links go through the one-time download action (fixed file names only)
+    r"url_action\('tr_download_file', i=(row|tr_download)\['\w+'\](\['\w+'\])?\)",
+    r"tr_assembly\['files'\]\[(row|tr_download)\['\w+'\](\['\w+'\])?\]\['filename'\]",
     r"url_action\('tr_\w+'(, variable=item\['variable'\])?\)", r"tr_retention_days", r"n", r"read_progress\(tr_progress_key\)",
 ]
 

@@ -242,13 +242,6 @@ def test_prefer_not_to_say_drafts_carry_placeholders(tmp_path):
     assert any("connects to the trafficking" in m for m in missing), missing
 
 
-def test_export_file_is_the_case_file_under_a_fixed_name():
-    data = s.build_case_file(**fresh_answers())
-    out = s.write_export_file(FakeFile("tr_export_file"), data)
-    assert out.filename == "case-file.json" and out.committed
-    assert json.loads(out.content.decode("utf-8")) == data
-
-
 @pytest.mark.parametrize("text", ["<script>alert(1)</script>", "[FILE x.pdf]", "**bold** _it_ `code`", "${ secret }",
                                   "# heading\n- list", "&amp; &lt;b&gt;", "a|b ~c~ [link](javascript:x)"])
 def test_esc_makes_user_text_inert(text):

@@ -27,24 +27,26 @@ from typing import Any, Iterable, Mapping
 from .assembly import assemble
 from .eligibility import CONSENT, ELIGIBLE, NEEDS_REVIEW, NOT_YET_ELIGIBLE
 from .errors import CaseFileError, TraffickingReliefError
-from .facts import parse_case
+from .facts import MAX_CASE_FILE_BYTES, parse_case, read_case_data
 from .jurisdictions import coverage, load_all, load_jurisdiction
 from .report import REPORT_JSON, REPORT_MD
 from .resources import SOURCES_DIR, load_schema, read_yaml
 from .screening import screen
+from .sealed_files import SEALED_SUFFIX, new_file_key, one_time_download, seal, stored_file_download
 
 __all__ = [
     "esc", "jurisdiction_choices", "jurisdiction_names", "jurisdiction_overview", "record_questions", "asks",
     "selected_codes", "build_case_file", "with_family_sections", "case_problems", "case_file_json", "read_case_file_upload",
     "prefill_from_case_file", "apply_prefill", "screening_rows", "any_draftable", "assemble_into",
-    "record_summary", "display_date", "state_choices", "write_export_file", "EXPORT_FILENAME", "MAX_UPLOAD_BYTES",
+    "record_summary", "display_date", "state_choices", "export_download", "EXPORT_FILENAME", "MAX_UPLOAD_BYTES",
+    "new_file_key", "stored_file_download",
     "OFFENCE_CATEGORIES", "use_spanish_interface_words", "us_english", "reask_variable", "download_rows",
     "cases_without_papers", "valid_age", "progress_key", "progress_reporter", "read_progress", "interview_families", "erase_stored_files", "jurisdiction_code", "states_picked", "blocking_items", "report_html", "report_docx", "ZIP_NAME",
 ]
 
 EXPORT_FILENAME = "case-file.json"
 CASE_FILE_VERSION = load_schema("case_file.schema.json")["properties"]["case_file_version"]["const"]
-MAX_UPLOAD_BYTES = 2_000_000
+MAX_UPLOAD_BYTES = MAX_CASE_FILE_BYTES  # the CLI's limit: one reader for both front doors
 
 # Stable choice codes of the interview -> case-file values. Labels live in the YAML (translated).
 YES, NO, NOT_SURE, PREFER_NOT = "yes", "no", "not_sure", "prefer_not_to_say"
@@ -552,38 +554,21 @@ def case_file_json(data: Mapping) -> str:
 def read_case_file_upload(path: str | Path, filename: str | None = None) -> dict:
     """Read and validate an uploaded case file. Returns ``{"data": dict | None, "problems": [...]}``.
 
-    Problems name the field (``convictions[0].conviction_date: not a date (use YYYY-MM-DD)``) and
-    never quote the file's text.
+    The bytes go through ``facts.read_case_data``, the reader the CLI uses, so the interview and the
+    CLI accept and refuse the same files with the same messages (JSON when the name ends in .json,
+    else YAML; size, alias, depth and number limits). Problems name the field
+    (``convictions[0].conviction_date: not a date (use YYYY-MM-DD)``) and never quote the file's text.
     """
     path = Path(path)
     try:
-        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            content = fh.read(MAX_UPLOAD_BYTES + 1)
     except OSError:
         return {"data": None, "problems": ["(file): the upload could not be read"]}
-    if size > MAX_UPLOAD_BYTES:
-        return {"data": None, "problems": [f"(file): too large (at most {MAX_UPLOAD_BYTES // 1_000_000} MB)"]}
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return {"data": None, "problems": ["(file): not UTF-8 text"]}
-    suffix = Path(filename or path.name).suffix.lower()
-    data: Any = None
-    problems: list[str] = []
-    if suffix == ".json" or (suffix not in (".yml", ".yaml") and text.lstrip().startswith("{")):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            problems = [f"(file): not valid JSON (line {exc.lineno}, column {exc.colno})"]
-    else:
-        try:
-            data = read_yaml(text)
-        except Exception as exc:  # YAML syntax errors and duplicate keys
-            mark = getattr(exc, "problem_mark", None)
-            where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-            line = getattr(exc, "line", None)
-            problems = [f"(file): not valid YAML{where}" if mark or not line else f"(file): {exc}"]
-    if problems:
-        return {"data": None, "problems": problems}
+        data = read_case_data(content, filename or path.name)
+    except CaseFileError as exc:
+        return {"data": None, "problems": list(exc.problems)}
     problems = case_problems(data)
     return {"data": None if problems else data, "problems": problems}
 
@@ -972,7 +957,8 @@ def _zip_files(paths: list[Path], target: Path) -> Path:
 
 
 def assemble_into(data: Mapping, file_list: Any, *, families: Iterable[str] | None = None, pdf: bool | None = None,
-                  today: dt.date | None = None, progress: Any = None, exhibits: Mapping[str, Any] | None = None) -> dict:
+                  today: dt.date | None = None, progress: Any = None, exhibits: Mapping[str, Any] | None = None,
+                  key: str | None = None) -> dict:
     """Assemble drafts for ``data`` and put every produced file into ``file_list`` (a DAFileList).
 
     The core writes into a temporary folder, which is deleted once the files are copied into
@@ -983,6 +969,9 @@ def assemble_into(data: Mapping, file_list: Any, *, families: Iterable[str] | No
     ``progress(percent)``, when given, is called as the work advances (a background task's display).
     ``exhibits`` (evidence id -> local path of an upload) go to the families' ``bundles`` (the T-visa
     packet), which read them where the server stores them: no copy is made.
+    With ``key`` (the session's ``new_file_key()``; the interview always passes it) every file is stored
+    sealed, as ``<name>.sealed`` (sealed_files.py): the server's disk never holds a draft in plain form.
+    Without it (the unit tier, which has no server storage) files are stored as they are.
     """
     case = parse_case(copy.deepcopy(dict(data)))
     work = Path(tempfile.mkdtemp(prefix="tr-interview-"))
@@ -1018,10 +1007,17 @@ def assemble_into(data: Mapping, file_list: Any, *, families: Iterable[str] | No
         erase_stored_files(file_list)  # the previous set, when the papers are made again
         file_list.clear()
         files = []
+        sealed = work / "sealed"
+        sealed.mkdir()
         for path, info in produced:
+            if key is not None:
+                stored = sealed / (path.name + SEALED_SUFFIX)
+                stored.write_bytes(seal(path.read_bytes(), key))
+            else:
+                stored = path
             item = file_list.appendObject()
-            item.initialize(filename=path.name)
-            item.copy_into(str(path))
+            item.initialize(filename=stored.name)
+            item.copy_into(str(stored))
             item.commit()
             files.append({**info, "filename": path.name})
         file_list.gathered = True
@@ -1160,16 +1156,12 @@ def read_progress(key: str) -> int:
         return 0
 
 
-def write_export_file(file_obj: Any, data: Mapping) -> Any:
-    """Write the case file into ``file_obj`` (a DAFile) as ``case-file.json``: a fixed, client-free name.
+def export_download(data: Mapping) -> str:
+    """A one-time link to the case file as ``case-file.json`` (a fixed, client-free name).
 
-    A case file saved before is erased first, so only the latest one is kept on the server.
+    The file is never written to the server's disk: its bytes wait in Redis, sealed, for one download.
     """
-    erase_stored_files(file_obj)
-    file_obj.initialize(filename=EXPORT_FILENAME)
-    file_obj.write(case_file_json(data))
-    file_obj.commit()
-    return file_obj
+    return one_time_download(case_file_json(data).encode("utf-8"), EXPORT_FILENAME)
 
 
 @lru_cache(maxsize=1)

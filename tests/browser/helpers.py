@@ -7,7 +7,10 @@ How docassemble 1.10.13 exposes what we need (read from its page and app.js):
   AJAX screen); an init script counts those events in `window.__trLoads`.
 - fields are named with the base64 (URL-safe, unpadded) of the variable name; radio and checkbox
   inputs are hidden behind "labelauty" labels, so we click the `<label for=...>`.
-- documents are links to `/uploadedfile/<n>/<name>` or `/uploadedfiledownload/<n>/<name>` in the question area.
+- documents are links to `/uploadedfile/<n>/<name>` or `/uploadedfiledownload/<n>/<name>` in the question area;
+  this interview's drafts are sealed at rest, so its download screen links to an action that redirects to a
+  one-time `/trfile/...` link (`.tr-files` lists and the `.tr-download-all` button; the name is the
+  link's `download` attribute, or the response's Content-Disposition).
 - the browser's session: the `session` cookie names a Redis key (db 1 + offset) holding a pickled
   dict whose `sessions[<interview>]['uid']` is the interview session key (PostgreSQL `userdict.key`).
 """
@@ -568,11 +571,13 @@ class Interview:
 
     # ------------------------------------------------------------------ documents
     def download_links(self) -> list[Download]:
-        """Links to generated files in the question area (docassemble's `/uploadedfile/...`)."""
+        """Links to generated files in the question area (docassemble's `/uploadedfile/...`, or this
+        interview's one-time download links in `.tr-files` and `.tr-download-all`)."""
         items = self.page.evaluate(
             """() => Array.from(document.querySelectorAll('#daquestion a[href]'))
-                 .filter(a => /\\/(uploadedfile|uploadedfiledownload|uploadedpage|storedfile|tempfile)\\//.test(a.getAttribute('href')))
-                 .map(a => ({label: a.innerText.trim(), href: a.getAttribute('href')}))"""
+                 .filter(a => /\\/(uploadedfile|uploadedfiledownload|uploadedpage|storedfile|tempfile)\\//.test(a.getAttribute('href'))
+                              || a.closest('.tr-files') || a.classList.contains('tr-download-all'))
+                 .map(a => ({label: a.innerText.trim(), href: a.getAttribute('href'), name: a.getAttribute('download') || ''}))"""
         )
         out, seen = [], set()
         for item in items:
@@ -580,7 +585,7 @@ class Interview:
             if href in seen:
                 continue
             seen.add(href)
-            filename = href.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
+            filename = item["name"] or ("" if "action=" in href else href.split("?")[0].rstrip("/").rsplit("/", 1)[-1])
             ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
             out.append(Download(item["label"], href, filename, ext))
         return out
@@ -599,6 +604,10 @@ class Interview:
             link.data = response.body()
             if not link.data:
                 raise InterviewError(f"GET {url} returned an empty body")
+            named = re.search(r'filename="([^"]+)"', response.headers.get("content-disposition", ""))
+            if named and not link.filename:
+                link.filename = named.group(1)
+                link.ext = link.filename.rsplit(".", 1)[-1].lower() if "." in link.filename else ""
             n = 1
             path = dest / link.filename
             while path.exists():

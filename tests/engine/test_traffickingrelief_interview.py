@@ -108,9 +108,19 @@ def docx_text(path: Path) -> str:
 
 
 def drafts(run) -> dict[str, Path]:
-    """The files the interview stored in draft_files, by their (fixed) file name."""
-    pairs = run.value("[(f.filename, f.path()) for f in draft_files]")
-    return {name: Path(path) for name, path in pairs}
+    """The files the interview stored in draft_files, by their (fixed) file name: stored sealed with the
+    session's tr_file_key (sealed_files.py), unsealed here beside the stored copy."""
+    from docassemble.traffickingrelief.sealed_files import unseal
+
+    key = run.value("tr_file_key")
+    triples = run.value("[(info['filename'], stored.filename, stored.path()) "
+                        "for info, stored in zip(tr_assembly['files'], draft_files)]")
+    out = {}
+    for name, stored_name, path in triples:
+        assert stored_name == name + ".sealed"
+        out[name] = Path(path).with_name(name)
+        out[name].write_bytes(unseal(Path(path).read_bytes(), key))
+    return out
 
 
 def _code_of(file: str, block_id: str) -> str:
