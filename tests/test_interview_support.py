@@ -159,10 +159,17 @@ def test_case_file_round_trip_through_the_answers():
     original = example_dict()
     original["pending_charges"] = [{"id": "p1", "jurisdiction": "NY", "offence": "Trespass"}]
     original["client"]["a_number"] = "A123456789"
+    original["client"]["identifiers"] = {"state_id_number": "99999999Z"}
+    original["filing_date"] = "2026-12-01"
+    original["victims_to_notify"] = ["the complaining witness in case CR-000001-20QN"]
+    original["outstanding_warrants"] = [{"jurisdiction": "NY", "kind": "bench", "related_record": "c2"}]
+    original["arrests"] = [{"id": "a1", "jurisdiction": "US", "offence": "Visa fraud", "agency": "Example Agency",
+                            "district": "Example Division", "disposition": "dismissed",
+                            "dismissed_on_motion_of": "prosecution", "prosecuting_office": "Example U.S. Attorney"}]
     original["trafficking"]["periods"].append({"start": "2021-01-01", "place": "Elsewhere"})
     objects, top = _apply(s.prefill_from_case_file(original))
     assert objects["records"].gathered and objects["records"].elements[2].complete is True
-    assert top["states"] == ["PA", "NY"]
+    assert top["states"] == ["PA", "NY", "US"]
     rebuilt = s.build_case_file(**objects, user_role="advocate", interview_language="en",
                                 confidential_filing_choice=top["confidential_filing_choice"], carry_over=top["carry_over"])
     assert parse_case(copy.deepcopy(rebuilt)) == parse_case(copy.deepcopy(original))

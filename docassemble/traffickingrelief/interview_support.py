@@ -20,6 +20,7 @@ import json
 import re
 import shutil
 import tempfile
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -147,6 +148,17 @@ def _date(value: Any) -> str | None:
 
 def _tri(choice: Any) -> bool | None:
     return _TRI.get(choice)
+
+
+def _money_text(value: Any) -> str | None:
+    """An amount as the case file writes money ("125.50"); None when blank or not an amount."""
+    if value is None or str(value).strip() == "":
+        return None
+    try:
+        amount = Decimal(str(value).replace(",", "").replace("$", "").strip()).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        return None
+    return str(amount) if amount >= 0 else None
 
 
 def _int(value: Any) -> int | None:
@@ -394,6 +406,9 @@ def _records_in_order(records: Any) -> tuple[list[dict], list[dict], list[str]]:
             "offence_categories": selected_codes(_get(rec, "offence_categories"), OFFENCE_CATEGORIES),
             "offence_class": _coded(_get(rec, "offence_class"), _schema_enum("conviction", "properties", "offence_class")),
             "violent": _tri(_get(rec, "violent_choice")),
+            "agency": _text(_get(rec, "agency")), "district": _text(_get(rec, "district")),
+            "prosecuting_office": _text(_get(rec, "prosecuting_office")),
+            "fines_and_fees_paid": _money_text(_get(rec, "fines_and_fees_paid")),
         }
         if kind == "conviction":
             out.update({
@@ -407,8 +422,10 @@ def _records_in_order(records: Any) -> tuple[list[dict], list[dict], list[str]]:
             })
         else:
             out.update({
-                "agency": _text(_get(rec, "agency")), "arrest_date": _date(_get(rec, "arrest_date")),
+                "arrest_date": _date(_get(rec, "arrest_date")),
                 "disposition": _coded(_get(rec, "arrest_disposition"), _schema_enum("arrest", "properties", "disposition")),
+                "dismissed_on_motion_of": _coded(_get(rec, "dismissed_on_motion_of"),
+                                                 _schema_enum("arrest", "properties", "dismissed_on_motion_of")),
                 "disposition_date": _date(_get(rec, "disposition_date")),
             })
         out["trafficking_connection"] = (_text(_get(rec, "trafficking_connection"))
@@ -477,6 +494,8 @@ def build_case_file(*, client: Any = None, trafficking: Any = None, records: Any
     client_out.setdefault("legal_name", "")
     if carry.get("a_number"):
         client_out["a_number"] = carry["a_number"]
+    if carry.get("identifiers"):
+        client_out["identifiers"] = copy.deepcopy(dict(carry["identifiers"]))
     data: dict[str, Any] = {"case_file_version": CASE_FILE_VERSION, "client": client_out}
     trafficking_out = _trafficking(trafficking, carry)
     if trafficking_out:
@@ -491,7 +510,7 @@ def build_case_file(*, client: Any = None, trafficking: Any = None, records: Any
     contacts = _contacts(le_contacts)
     if contacts:
         data["law_enforcement_contacts"] = contacts
-    for key in ("losses", "family_members"):
+    for key in ("losses", "family_members", "filing_date", "victims_to_notify", "outstanding_warrants"):
         if carry.get(key):
             data[key] = copy.deepcopy(carry[key])
     evidence = _evidence(evidence_items)
@@ -652,6 +671,8 @@ def prefill_from_case_file(data: Mapping) -> dict:
                 "connection_choice": WRITE_NOW if r.get("trafficking_connection") else PREFER_NOT,
                 "trafficking_connection": r.get("trafficking_connection"),
                 "prosecutor_consent": r.get("prosecutor_consent") or UNKNOWN_CHOICE,
+                "agency": r.get("agency"), "district": r.get("district"), "prosecuting_office": r.get("prosecuting_office"),
+                "fines_and_fees_paid": r.get("fines_and_fees_paid"),
                 "outcome_done": True,
             }
             if kind == "conviction":
@@ -663,8 +684,9 @@ def prefill_from_case_file(data: Mapping) -> dict:
                     "affirmative_defence_at_trial": r.get("affirmative_defence_at_trial") or UNKNOWN_CHOICE,
                 })
             else:
-                item.update({"agency": r.get("agency"), "arrest_disposition": r.get("disposition") or "unknown",
-                             "disposition_date": r.get("disposition_date")})
+                item.update({"arrest_disposition": r.get("disposition") or "unknown",
+                             "disposition_date": r.get("disposition_date"),
+                             "dismissed_on_motion_of": r.get("dismissed_on_motion_of")})
             records.append(item)
     contacts = [{k: lec.get(k) for k in ("agency", "officer", "phone", "email", "report_number", "contact_date",
                                           "cooperation")} for lec in data.get("law_enforcement_contacts", [])]
@@ -679,7 +701,9 @@ def prefill_from_case_file(data: Mapping) -> dict:
     carry = {
         "pending_charges": data.get("pending_charges", []), "prior_relief": data.get("prior_relief", []),
         "losses": data.get("losses", {}), "family_members": data.get("family_members", []),
-        "a_number": c.get("a_number"), "extra_periods": periods[1:], "extra_traffickers": traffickers[1:],
+        "a_number": c.get("a_number"), "identifiers": c.get("identifiers"), "filing_date": data.get("filing_date"),
+        "victims_to_notify": data.get("victims_to_notify", []),
+        "outstanding_warrants": data.get("outstanding_warrants", []), "extra_periods": periods[1:], "extra_traffickers": traffickers[1:],
         "first_trafficker_name": first_trafficker.get("name"),
     }
     states = []

@@ -141,6 +141,25 @@ def build_drafts(family, case: CaseFile, group: CourtGroup, final: bool, filing_
     return drafts
 
 
+def _arresting_agencies(records) -> list[str]:
+    """Each arresting agency once, with its district, division or precinct where the case file gives one."""
+    return sorted({f"{r.agency}, {r.district}" if r.district else r.agency for r in records if r.agency})
+
+
+def _money(amount) -> str:
+    return f"${amount:,.2f}"
+
+
+IDENTIFIER_LABELS = {
+    "date_of_birth": "date of birth",
+    "state_id_number": "state identification number",
+    "fbi_number": "FBI number",
+    "drivers_license_number": "driver's license number",
+    "ssn": "Social Security number",
+}
+"""The identifying numbers a uniform order may require (``record_relief.order_identifiers``), as a paper names them."""
+
+
 def _bare(title: str) -> str:
     """A title without its parenthetical remarks, lower-case, for comparing a paper's title with a form's."""
     return re.sub(r"\s+", " ", re.sub(r"\([^)]*\)", "", title)).strip().lower()
@@ -245,7 +264,7 @@ class _GroupBuilder:
             if str(office) not in seen:
                 seen.add(str(office))
                 offices.append(office)
-        for agency in sorted({r.agency for r in self.group.records if r.agency}):
+        for agency in _arresting_agencies(self.group.records):
             offices.append(Text(agency, " (arresting agency)"))
         return offices
 
@@ -378,12 +397,36 @@ class _GroupBuilder:
         return {"case_number": d.fact(r.case_number, "case number"),
                 "offense": Text(r.offence) + statute,
                 "date": d.fact(when, f"date of {r.kind}"),
-                "disposition": d.fact(r.disposition, "disposition") if r.kind == "conviction"
+                "disposition": (d.fact(r.disposition, "disposition") if r.kind == "conviction"
                 else d.fact(r.disposition and r.disposition.replace("_", " ") + (
                     f" (on the {r.dismissed_on_motion_of}'s motion)" if r.dismissed_on_motion_of else ""),
-                    "disposition of the arrest"),
+                    "disposition of the arrest")) + self._fines(r),
                 "sentence_completed": (d.fact(r.sentence_completed_on, "date the sentence was completed")
                                        if r.kind == "conviction" else Text("not applicable (no conviction)"))}
+
+    @staticmethod
+    def _fines(r: Record) -> Text:
+        """Fines and fees paid or owed, where the case file gives them (after the disposition in the schedule)."""
+        parts = [f"{label} {_money(amount)}" for label, amount in (("fines and fees paid:", r.fines_and_fees_paid),
+                                                                   ("still owed:", r.fines_and_fees_outstanding))
+                 if amount is not None]
+        return Text("; " + "; ".join(parts)) if parts else Text()
+
+    def _identifiers(self, d: Draft) -> list[Text]:
+        """The identifying numbers the law's uniform order must carry: only those the data lists (the order
+        shows a placeholder for one the case file lacks). None where the data lists none."""
+        fact = self.j.fact("record_relief.order_identifiers")
+        if not fact.known or not fact.value:
+            return []
+        ids = self.case.client.identifiers
+        values = {"date_of_birth": self.case.client.date_of_birth, "state_id_number": ids.state_id_number,
+                  "fbi_number": ids.fbi_number, "ssn": ids.ssn,
+                  "drivers_license_number": ids.drivers_license_number and (
+                      ids.drivers_license_number + (f" ({ids.drivers_license_state})" if ids.drivers_license_state else ""))}
+        listed = Text.join([Text(IDENTIFIER_LABELS[k], ": ", d.fact(values[k], IDENTIFIER_LABELS[k]))
+                            for k in fact.value], "; ")
+        return d.clauses("order_identifiers", identifiers=listed,
+                         rule=lambda clause_id: d.citation(fact, "identifiers the order must carry", clause_id))
 
     def order(self) -> Draft:
         d = self._new("proposed_order", "Proposed order", "proposed_order.docx")
@@ -399,7 +442,7 @@ class _GroupBuilder:
                      for p in d.clauses("order_record", record=self._record_label(d, r), document_title=document_title,
                                         record_type=record_types.described(record_types.record_type(r)),
                                         effects=self._effects(d, r))],
-            closing=d.clauses("order_closing", agencies=self._law(d, "after_order_notify", "agencies to receive the order")),
+            closing=self._identifiers(d) + d.clauses("order_closing", agencies=self._law(d, "after_order_notify", "agencies to receive the order")),
         )
         return d
 
@@ -528,8 +571,12 @@ class _GroupBuilder:
         listed = d.law(agencies, "agencies to receive the order", "checklist.agency")
         items = [d.compose(items_by_id["checklist.certified_copies"], {})]
         items += [d.compose(items_by_id["checklist.agency"], {"agency": name}) for name in (agencies.value or [listed])]
-        for agency in sorted({r.agency for r in self.group.records if r.agency}):
+        for agency in _arresting_agencies(self.group.records):
             items.append(d.compose(items_by_id["checklist.arresting_agency"], {"agency": agency}))
+        for r in self.group.records:
+            if r.fines_and_fees_paid:
+                items.append(d.compose(items_by_id["checklist.fines_paid"],
+                                       {"record": self._record_label(d, r), "amount": _money(r.fines_and_fees_paid)}))
         items += [d.compose(items_by_id["checklist.confirm"], {}), d.compose(items_by_id["checklist.immigration"], {})]
         d.context.update(draft_notice="" if self.final else DRAFT_NOTICE, intro=intro, items=items,
                          title=Text("AFTER THE ORDER: WHO TO NOTIFY"))
