@@ -201,6 +201,13 @@ def test_jurisdiction_data_decides_which_record_questions_are_asked():
     assert not any(s.record_questions("AK").values())  # no record-relief law found: nothing to refine
     assert all(s.record_questions("NM").values())      # unknown: ask everything
     assert s.asks(None, "prosecutor_consent") is True
+    # case file version 2's questions, each where the data needs it
+    assert s.record_questions("AR")["prosecuting_office"] is False  # the data names the office for the county
+    assert s.record_questions("US")["prosecuting_office"] is True
+    assert s.record_questions("US")["dismissed_by"] is True         # the federal law reaches arrests
+    assert s.record_questions("NY")["dismissed_by"] is False        # New York's covers convictions only
+    assert s.record_questions("VA")["fines_paid"] is True           # the relief refunds fines paid
+    assert s.record_questions("US")["fines_paid"] is False
     choices = s.jurisdiction_choices()
     assert len(choices) == 52 and list(choices[-1]) == ["US"]
     assert all(len(c) == 1 and list(c)[0].isupper() for c in choices)
@@ -224,7 +231,7 @@ def test_assemble_into_a_file_list_with_fixed_names():
     summary = s.assemble_into(data, files, pdf=False)
     names = [f.filename for f in files.elements]
     assert names == [f["filename"] for f in summary["files"]]
-    assert "NY-1-motion.docx" in names and names[-5:] == [
+    assert "NY-1-notice-of-motion.docx" in names and names[-5:] == [
         "assembly-report.html", "assembly-report.docx", "assembly-report.md", "assembly-report.json", "drafts.zip"]
     assert all(f.committed and f.content for f in files.elements)
     assert all("Rowan" not in n for n in names) and files.gathered is True
@@ -285,8 +292,8 @@ def test_the_zip_holds_every_file_once_and_the_download_rows_pair_docx_with_pdf(
     archive = zipfile.ZipFile(io.BytesIO(files.elements[-1].content))
     assert sorted(archive.namelist()) == sorted(f.filename for f in files.elements[:-1])
     assert all(info.date_time == (1980, 1, 1, 0, 0, 0) for info in archive.infolist())
-    motion = archive.read("NY-1-motion.docx")
-    assert motion == next(f.content for f in files.elements if f.filename == "NY-1-motion.docx")
+    motion = archive.read("NY-1-notice-of-motion.docx")
+    assert motion == next(f.content for f in files.elements if f.filename == "NY-1-notice-of-motion.docx")
     # the report opens in a browser, escaped, and in Word
     html = archive.read("assembly-report.html").decode("utf-8")
     assert html.startswith("<!doctype html>") and "<h2>Screening</h2>" in html and "offence" not in html.lower()

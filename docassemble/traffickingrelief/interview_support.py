@@ -280,7 +280,8 @@ def record_questions(code: str | None) -> dict[str, bool]:
     A question is asked unless the data says its answer cannot change anything there (for example
     the prosecutor's consent is asked only where the law requires it or the data does not know).
     """
-    everything = {"prosecutor_consent": True, "offence_class": True, "violent": True, "affirmative_defence": True}
+    everything = {"prosecutor_consent": True, "offence_class": True, "violent": True, "affirmative_defence": True,
+                  "arrest_details": True, "prosecuting_office": True, "dismissed_by": True, "fines_paid": True}
     if not code or code not in load_all():
         return everything
     j = load_jurisdiction(code)
@@ -297,7 +298,26 @@ def record_questions(code: str | None) -> dict[str, bool]:
         "offence_class": scope is None or any(s.get("max_offence_class") for s in scopes),
         "violent": scope is None or any(s.get("scope") == "non_violent" for s in scopes),
         "affirmative_defence": j.value("record_relief.failed_defence_bars_relief") is not False,
+        # The arresting agency and its district are served and sent the order (certificate, after-order checklist).
+        "arrest_details": True,
+        # The office to serve: asked unless the data names it for the county.
+        "prosecuting_office": not j.fact("record_relief.prosecutor_office").known,
+        # Who moved to dismiss: only where the law reaches charges that did not end in a conviction.
+        "dismissed_by": j.value("record_relief.covers_arrests") is not False,
+        # Fines and fees paid: only where the relief the law gives speaks of them (a refund, or none).
+        "fines_paid": _mentions_fines(j),
     }
+
+
+_FINES = re.compile(r"\b(fines?|fees|costs)\b", re.I)
+
+
+def _mentions_fines(j) -> bool:
+    """Whether the relief the law gives (for any record type) says anything about fines, fees or costs."""
+    effects = [fact.value or [] for key, fact in j.facts.items()
+               if key == "record_relief.relief_effects"
+               or (key.startswith("record_relief.by_record_type.") and key.endswith(".relief_effects"))]
+    return any(_FINES.search(effect) for group in effects for effect in group)
 
 
 def asks(code: str | None, question: str) -> bool:
