@@ -42,7 +42,7 @@ def minimal_case(**conviction) -> dict:
     }
     record.update(conviction)
     return {
-        "case_file_version": 1,
+        "case_file_version": 2,
         "client": {"legal_name": "Rowan Fictional", "date_of_birth": "1990-01-01"},
         "trafficking": {"types": ["sex"], "periods": [{"start": "2016-01-01", "end": "2019-12-31", "place": "Example City"}],
                         "coercion": True, "narrative": "An invented account for tests."},

@@ -45,7 +45,7 @@ FEDERAL = {
 
 def base_case(*contacts: dict, **client) -> dict:
     return {
-        "case_file_version": 1,
+        "case_file_version": 2,
         "client": {"legal_name": "Rosa Ficticia", "date_of_birth": "1996-02-10", "citizenship": "Guatemala",
                    "a_number": "A012345678", **client},
         "trafficking": {"types": ["labor"], "periods": [{"start": "2019-01-01", "end": "2021-06-30",

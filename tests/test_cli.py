@@ -126,7 +126,7 @@ def test_batch_assembles_each_case_and_keeps_going_past_a_bad_one(tmp_path):
     assert proc.returncode == 2
     assert "client-003.json: not assembled" in proc.stderr and "convictions[0].conviction_date" in proc.stderr
     assert (tmp_path / "out" / "client-001" / "record_relief" / "PA-1-motion.docx").is_file()
-    assert (tmp_path / "out" / "client-002" / "record_relief" / "NY-1-motion.docx").is_file()
+    assert (tmp_path / "out" / "client-002" / "record_relief" / "NY-1-notice-of-motion.docx").is_file()
     assert not (tmp_path / "out" / "client-003").exists()
     again = run("batch", str(cases / "client-001.json"), "--out", str(tmp_path / "out"), "--no-pdf")
     assert again.returncode == 0  # repeatable: a second run replaces the set it made

@@ -20,7 +20,7 @@ RULE_KEYS = ("police_report", "conduct_limit")
 
 def claim_case(**losses) -> dict:
     data = {
-        "case_file_version": 1,
+        "case_file_version": 2,
         "client": {"legal_name": "Rowan Fictional"},
         "trafficking": {"types": ["labor"], "periods": [{"start": "2024-01-01", "end": "2024-06-30"}],
                         "official_documentation": ["Letter from the Example Survivor Center"]},

@@ -48,6 +48,12 @@ ROWS = [
 ]
 
 DOCUMENTS = ("motion", "proposed-order", "declaration", "certificate-of-service", "seal-motion", "after-order-checklist")
+# New York's filing set: a notice of motion, counsel's affirmation and a memorandum of law instead of the motion.
+NY_MOVING = ("notice-of-motion", "attorney-affirmation", "memorandum-of-law")
+
+
+def _documents(code: str) -> tuple[str, ...]:
+    return NY_MOVING + DOCUMENTS[1:] if code == "NY" else DOCUMENTS
 
 
 def _conviction(i, code, court, number, offence, statute, categories):
@@ -91,7 +97,8 @@ def _flat(text: str) -> str:
 def test_motion_names_remedy_citation_caption_court_and_case_number(assembled, row):
     code, court, number, _, _, _, title, citation, caption = row
     folder = assembled.out_dir / "record_relief"
-    text = docx_text(folder / f"{code}-1-motion.docx")
+    moving = "notice-of-motion" if code == "NY" else "motion"
+    text = docx_text(folder / f"{code}-1-{moving}.docx")
     assert title.upper() in text.upper()
     assert citation in text
     assert f"{caption}," in text
@@ -103,7 +110,7 @@ def test_motion_names_remedy_citation_caption_court_and_case_number(assembled, r
     assert (f"{label} {number}" if label else f"[MISSING: case number label (not in the forum data)] {number}") in text
     assert number in text
     assert "DRAFT \u2014 for review by a licensed attorney" in text
-    pdf = _flat("".join(page.extract_text() for page in PdfReader(folder / f"{code}-1-motion.pdf").pages))
+    pdf = _flat("".join(page.extract_text() for page in PdfReader(folder / f"{code}-1-{moving}.pdf").pages))
     assert citation in pdf and number in pdf and caption in pdf
 
 
@@ -111,12 +118,13 @@ def test_motion_names_remedy_citation_caption_court_and_case_number(assembled, r
 def test_full_set_per_court(assembled, row):
     code = row[0]
     folder = assembled.out_dir / "record_relief"
-    for kind in DOCUMENTS:
+    for kind in _documents(code):
         assert (folder / f"{code}-1-{kind}.docx").is_file(), kind
         assert (folder / f"{code}-1-{kind}.pdf").is_file(), kind
     order = docx_text(folder / f"{code}-1-proposed-order.docx")
     assert "[PROPOSED] ORDER GRANTING" in order and row[2] in order
-    assert "I, Rowan Fictional, declare:" in docx_text(folder / f"{code}-1-declaration.docx")
+    sworn = "affirm" if code == "NY" else "declare"  # the forum's filing set names the client's affirmation
+    assert f"I, Rowan Fictional, {sworn}:" in docx_text(folder / f"{code}-1-declaration.docx")
     assert "CERTIFICATE OF SERVICE" in docx_text(folder / f"{code}-1-certificate-of-service.docx")
 
 
@@ -166,7 +174,7 @@ def test_unknown_law_is_a_highlighted_placeholder_and_listed_in_the_report(assem
 def test_report_lists_every_document_and_clause_source(assembled):
     report = json.loads(assembled.report_json.read_text(encoding="utf-8"))
     files = {d["file"] for d in report["documents"] if d["family"] == "record_relief"}
-    assert len(files) == len(ROWS) * len(DOCUMENTS) * 2
+    assert len(files) == sum(len(_documents(row[0])) for row in ROWS) * 2
     assert all((assembled.out_dir / f).is_file() for f in files)
     citation = next(e for e in report["law_used"] if e["path"] == "US:record_relief.citation")
     assert citation["value"] == "18 U.S.C. § 3771A" and citation["verified"] is True

@@ -123,7 +123,7 @@ def test_schema_is_a_valid_json_schema_that_names_the_version():
 
     schema = case_file_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
-    assert schema["properties"]["case_file_version"]["const"] == 1
+    assert schema["properties"]["case_file_version"]["const"] == 2
     assert json.loads(json.dumps(schema)) == schema
 
 

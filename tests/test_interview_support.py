@@ -159,10 +159,17 @@ def test_case_file_round_trip_through_the_answers():
     original = example_dict()
     original["pending_charges"] = [{"id": "p1", "jurisdiction": "NY", "offence": "Trespass"}]
     original["client"]["a_number"] = "A123456789"
+    original["client"]["identifiers"] = {"state_id_number": "99999999Z"}
+    original["filing_date"] = "2026-12-01"
+    original["victims_to_notify"] = ["the complaining witness in case CR-000001-20QN"]
+    original["outstanding_warrants"] = [{"jurisdiction": "NY", "kind": "bench", "related_record": "c2"}]
+    original["arrests"] = [{"id": "a1", "jurisdiction": "US", "offence": "Visa fraud", "agency": "Example Agency",
+                            "district": "Example Division", "disposition": "dismissed",
+                            "dismissed_on_motion_of": "prosecution", "prosecuting_office": "Example U.S. Attorney"}]
     original["trafficking"]["periods"].append({"start": "2021-01-01", "place": "Elsewhere"})
     objects, top = _apply(s.prefill_from_case_file(original))
     assert objects["records"].gathered and objects["records"].elements[2].complete is True
-    assert top["states"] == ["PA", "NY"]
+    assert top["states"] == ["PA", "NY", "US"]
     rebuilt = s.build_case_file(**objects, user_role="advocate", interview_language="en",
                                 confidential_filing_choice=top["confidential_filing_choice"], carry_over=top["carry_over"])
     assert parse_case(copy.deepcopy(rebuilt)) == parse_case(copy.deepcopy(original))
@@ -194,6 +201,13 @@ def test_jurisdiction_data_decides_which_record_questions_are_asked():
     assert not any(s.record_questions("AK").values())  # no record-relief law found: nothing to refine
     assert all(s.record_questions("NM").values())      # unknown: ask everything
     assert s.asks(None, "prosecutor_consent") is True
+    # case file version 2's questions, each where the data needs it
+    assert s.record_questions("AR")["prosecuting_office"] is False  # the data names the office for the county
+    assert s.record_questions("US")["prosecuting_office"] is True
+    assert s.record_questions("US")["dismissed_by"] is True         # the federal law reaches arrests
+    assert s.record_questions("NY")["dismissed_by"] is False        # New York's covers convictions only
+    assert s.record_questions("VA")["fines_paid"] is True           # the relief refunds fines paid
+    assert s.record_questions("US")["fines_paid"] is False
     choices = s.jurisdiction_choices()
     assert len(choices) == 52 and list(choices[-1]) == ["US"]
     assert all(len(c) == 1 and list(c)[0].isupper() for c in choices)
@@ -217,7 +231,7 @@ def test_assemble_into_a_file_list_with_fixed_names():
     summary = s.assemble_into(data, files, pdf=False)
     names = [f.filename for f in files.elements]
     assert names == [f["filename"] for f in summary["files"]]
-    assert "NY-1-motion.docx" in names and names[-5:] == [
+    assert "NY-1-notice-of-motion.docx" in names and names[-5:] == [
         "assembly-report.html", "assembly-report.docx", "assembly-report.md", "assembly-report.json", "drafts.zip"]
     assert all(f.committed and f.content for f in files.elements)
     assert all("Rowan" not in n for n in names) and files.gathered is True
@@ -271,8 +285,8 @@ def test_the_zip_holds_every_file_once_and_the_download_rows_pair_docx_with_pdf(
     archive = zipfile.ZipFile(io.BytesIO(files.elements[-1].content))
     assert sorted(archive.namelist()) == sorted(f.filename for f in files.elements[:-1])
     assert all(info.date_time == (1980, 1, 1, 0, 0, 0) for info in archive.infolist())
-    motion = archive.read("NY-1-motion.docx")
-    assert motion == next(f.content for f in files.elements if f.filename == "NY-1-motion.docx")
+    motion = archive.read("NY-1-notice-of-motion.docx")
+    assert motion == next(f.content for f in files.elements if f.filename == "NY-1-notice-of-motion.docx")
     # the report opens in a browser, escaped, and in Word
     html = archive.read("assembly-report.html").decode("utf-8")
     assert html.startswith("<!doctype html>") and "<h2>Screening</h2>" in html and "offence" not in html.lower()

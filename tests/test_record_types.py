@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 
@@ -162,7 +163,7 @@ def test_declarations_never_speak_of_the_client_in_the_third_person(tmp_path):
     assert len(declarations) == 4
     for path in declarations:
         text = docx_text(path)
-        body = text.split("declare:", 1)[1]
+        body = re.split(r"\b(?:declare|affirm):", text, maxsplit=1)[1]
         assert _third_person_words(body) == [], path.name
         assert "He took my papers" in body  # the client's own words are kept
         assert "[MISSING: in the declarant's own words: how this offense connects to the trafficking" in body

@@ -30,7 +30,7 @@ TODAY = dt.date(2026, 11, 30)
 def loss_case(**losses) -> dict:
     """A fictional federal forced-labor case: the issue's worked example plus one receipted expense."""
     data = {
-        "case_file_version": 1,
+        "case_file_version": 2,
         "client": {"legal_name": "Rowan Fictional"},
         "trafficking": {"types": ["labor"], "periods": [{"start": "2015-01-04", "end": "2015-03-14"}]},
         "law_enforcement_contacts": [

@@ -33,7 +33,7 @@ UNSAFE_STREET = "1 Unsafe Home St"
 
 def case_data() -> dict:
     return {
-        "case_file_version": 1,
+        "case_file_version": 2,
         "client": {"legal_name": "Ana Fictional", "citizenship": "Examplestan", "preferred_language": "es",
                    "a_number": "A123456789",
                    "contact": {"street": UNSAFE_STREET, "city": "Exampleville", "state": "TX", "postal_code": "00000",

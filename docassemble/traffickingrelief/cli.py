@@ -15,6 +15,8 @@ import sys
 import unicodedata
 from pathlib import Path
 
+import yaml
+
 from . import __version__
 from .assembly import Review, assemble
 from .audit import audit, render_audit_text
@@ -24,6 +26,7 @@ from .errors import CaseFileError, TraffickingReliefError, UnknownJurisdictionEr
 from .facts import case_file_schema, load_case
 from .family import family_names, registered_families
 from .jurisdictions import load_all, load_all_from_sources
+from .migration import CURRENT_VERSION
 from .resources import EXAMPLES_DIR
 from .screening import screen
 from .warm_pdf import pdf_session
@@ -115,6 +118,15 @@ def _parser() -> argparse.ArgumentParser:
                                      "do not belong to their jurisdiction, notes inside values, facts no draft family "
                                      "reads. Exit status 1 when a check that CI enforces fails.")
     aud.add_argument("--json", action="store_true", help="print JSON")
+
+    mig = sub.add_parser("migrate", help="save an older case file as the current version",
+                         description="Read a case file of an older version and write it as the current version "
+                                     "(no answer changes). Writes CASE.v2.yml beside it (or --out); the original is "
+                                     "overwritten only with --in-place. YAML comments are not carried over.")
+    mig.add_argument("case", help="case file (.yml, .yaml or .json)")
+    where = mig.add_mutually_exclusive_group()
+    where.add_argument("--out", help="file to write (refused if it exists); .json writes JSON, otherwise YAML")
+    where.add_argument("--in-place", action="store_true", help="overwrite the original case file")
 
     sub.add_parser("schema", help="print the case file JSON Schema",
                    description="Print the JSON Schema that case files are validated against.")
@@ -344,6 +356,38 @@ def _cmd_jurisdictions(args) -> int:
     return OK
 
 
+def _write_atomically(target: Path, text: str) -> None:
+    """The whole file or none of it: a hidden temporary file beside the target, synced, then renamed."""
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _cmd_migrate(args) -> int:
+    source = Path(args.case)
+    case = load_case(source)  # validates the whole file, migrated, before anything is written
+    target = source if args.in_place else Path(args.out) if args.out else source.with_name(
+        f"{source.stem}.v{CURRENT_VERSION}{source.suffix}")
+    if case.migrated_from is None:
+        print(f"traffickingrelief: {source.name} is already version {CURRENT_VERSION}; nothing was written")
+        return OK
+    if target.exists() and not args.in_place:
+        print(f"traffickingrelief: {target.name} exists; nothing was written (choose another --out)", file=sys.stderr)
+        return BAD_INPUT
+    data = case.as_dict()
+    text = (json.dumps(data, indent=2, ensure_ascii=False) + "\n" if target.suffix.lower() == ".json"
+            else yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110))
+    _write_atomically(target, text)
+    print(f"Version {case.migrated_from} case file saved as version {CURRENT_VERSION}: {target}")
+    return OK
+
+
 def _cmd_data_audit(args) -> int:
     used = set().union(*(f.law_keys() for f in registered_families()))
     report = audit(load_all_from_sources(), used)  # the sources themselves, schema-checked now
@@ -391,6 +435,8 @@ def _dispatch(args) -> int:
             return _cmd_jurisdictions(args)
         if args.command == "data-audit":
             return _cmd_data_audit(args)
+        if args.command == "migrate":
+            return _cmd_migrate(args)
         if args.command == "schema":
             print(json.dumps(case_file_schema(), indent=2, ensure_ascii=False))
             return OK

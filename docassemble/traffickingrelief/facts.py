@@ -13,6 +13,7 @@ limit it exceeds is a CaseFileError naming the limit.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import difflib
 import json
@@ -26,6 +27,7 @@ import jsonschema
 import yaml
 
 from .errors import CaseFileError
+from .migration import migrate
 from .resources import YamlContentError, load_schema, read_yaml
 
 SCHEMA_NAME = "case_file.schema.json"
@@ -44,7 +46,8 @@ EARLIEST_YEAR, LATEST_YEAR = 1900, 2100   # later date arithmetic (waiting perio
 # Identifiers (case numbers, statutes, citations) must appear exactly as typed.
 _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _IDENTIFIER_FIELDS = frozenset({"case_number", "statute", "citation", "report_number", "bar_number", "bar_state",
-                                "a_number", "postal_code", "phone", "email"})
+                                "a_number", "postal_code", "phone", "email", "state_id_number", "fbi_number",
+                                "drivers_license_number", "ssn"})
 
 # Characters XML 1.0 cannot carry: a document holding one would not open.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -76,6 +79,18 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class Identifiers:
+    """Numbers a uniform order may require. Printed only where the jurisdiction's data lists them
+    (``record_relief.order_identifiers``); never in file names or the assembly report."""
+
+    state_id_number: str | None = None
+    fbi_number: str | None = None
+    drivers_license_number: str | None = None
+    drivers_license_state: str | None = None
+    ssn: str | None = None
+
+
+@dataclass(frozen=True)
 class Client:
     legal_name: str
     pseudonym: str | None = None
@@ -86,6 +101,7 @@ class Client:
     citizenship: str | None = None
     immigration_status: str | None = None
     a_number: str | None = None
+    identifiers: Identifiers = field(default_factory=Identifiers)
 
     @property
     def filing_name(self) -> str:
@@ -157,6 +173,21 @@ class Record:
     disposition_type: str | None = None  # conviction: "guilty_plea", "no_contest_plea", "verdict", ...
     dismissed_on_motion_of: str | None = None  # arrest dismissed: "prosecution", "defense", "court"
     prosecuting_office: str | None = None
+    district: str | None = None  # the agency's district, division or precinct, or the court's
+    fines_and_fees_paid: Decimal | None = None
+    fines_and_fees_outstanding: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Warrant:
+    """A warrant still outstanding against the client: the attorney must know before anything is filed."""
+
+    jurisdiction: str
+    court: str | None = None
+    case_number: str | None = None
+    kind: str | None = None  # "bench", "arrest", "unknown"
+    issued_on: dt.date | None = None
+    related_record: str | None = None
 
 
 @dataclass(frozen=True)
@@ -338,7 +369,9 @@ class CaseFile:
     confidential_filing_requested: bool = False
     filing_date: dt.date | None = None  # the intended filing date (procedural dates count from it)
     victims_to_notify: tuple[str, ...] = ()
+    outstanding_warrants: tuple[Warrant, ...] = ()
     tvisa: TVisaRequest = field(default_factory=TVisaRequest)
+    migrated_from: int | None = None  # the version of the file as read, when it was older than this one
     base_dir: Path | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -392,10 +425,12 @@ def read_case_data(content: bytes, name: str = "") -> Any:
 
 
 def parse_case(data: Any, base_dir: str | Path | None = None) -> CaseFile:
-    """Validate already-parsed case data (e.g. from an interview) and build the model."""
+    """Validate already-parsed case data (e.g. from an interview) and build the model. An older
+    version is migrated first (``migration.migrate``); the model records the version it came from."""
     problems = _limit_problems(data)
     if problems:
         raise CaseFileError(problems)
+    data, migrated_from = migrate(data)
     problems = _schema_problems(data)
     if problems:
         raise CaseFileError(problems)
@@ -404,7 +439,8 @@ def parse_case(data: Any, base_dir: str | Path | None = None) -> CaseFile:
     problems += _semantic_problems(converted)
     if problems:
         raise CaseFileError(problems)
-    return _build(converted, data, Path(base_dir) if base_dir else None)
+    case = _build(converted, data, Path(base_dir) if base_dir else None)
+    return dataclasses.replace(case, migrated_from=migrated_from) if migrated_from else case
 
 
 class _JsonRefused(ValueError):
@@ -599,7 +635,7 @@ def _describe(error: jsonschema.ValidationError) -> list[str]:
 
 
 _DATE_REFS = ("#/$defs/date", "#/$defs/opt_date")
-_DECIMAL_REFS = ("#/$defs/money", "#/$defs/hours")
+_DECIMAL_REFS = ("#/$defs/money", "#/$defs/opt_money", "#/$defs/hours")
 
 
 def _convert(value: Any, node: dict, path: str, problems: list[str]) -> Any:
@@ -657,6 +693,10 @@ def _semantic_problems(data: dict) -> list[str]:
                 problems.append(f"{where}: the same id is already used at {seen[item['id']]}")
             else:
                 seen[item["id"]] = where
+    record_ids = {item["id"] for group in ("convictions", "arrests") for item in data.get(group, [])}
+    for i, warrant in enumerate(data.get("outstanding_warrants", [])):
+        if warrant.get("related_record") and warrant["related_record"] not in record_ids:
+            problems.append(f"outstanding_warrants[{i}].related_record: no conviction or arrest has this id")
     for i, wp in enumerate(data.get("losses", {}).get("work_periods", [])):
         if wp.get("start") and wp.get("end") and wp["end"] < wp["start"]:
             problems.append(f"losses.work_periods[{i}].end: is before the start")
@@ -677,6 +717,7 @@ def _tuple(cls, items) -> tuple:
 def _build(d: dict, raw: dict, base_dir: Path | None) -> CaseFile:
     client = dict(d["client"])
     client["contact"] = Contact(**client.get("contact", {}))
+    client["identifiers"] = Identifiers(**client.get("identifiers", {}))
     trafficking = dict(d.get("trafficking", {}))
     trafficking["types"] = tuple(trafficking.get("types", ()))
     trafficking["periods"] = _tuple(Period, trafficking.get("periods"))
@@ -713,6 +754,7 @@ def _build(d: dict, raw: dict, base_dir: Path | None) -> CaseFile:
         confidential_filing_requested=bool(d.get("requests", {}).get("confidential_filing", False)),
         filing_date=d.get("filing_date"),
         victims_to_notify=tuple(d.get("victims_to_notify", ())),
+        outstanding_warrants=_tuple(Warrant, d.get("outstanding_warrants")),
         tvisa=_tvisa(d.get("tvisa", {})),
         base_dir=base_dir,
         raw=raw,

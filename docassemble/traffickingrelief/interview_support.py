@@ -20,6 +20,7 @@ import json
 import re
 import shutil
 import tempfile
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -151,6 +152,17 @@ def _tri(choice: Any) -> bool | None:
     return _TRI.get(choice)
 
 
+def _money_text(value: Any) -> str | None:
+    """An amount as the case file writes money ("125.50"); None when blank or not an amount."""
+    if value is None or str(value).strip() == "":
+        return None
+    try:
+        amount = Decimal(str(value).replace(",", "").replace("$", "").strip()).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        return None
+    return str(amount) if amount >= 0 else None
+
+
 def _int(value: Any) -> int | None:
     if value is None or isinstance(value, bool):
         return None
@@ -270,7 +282,8 @@ def record_questions(code: str | None) -> dict[str, bool]:
     A question is asked unless the data says its answer cannot change anything there (for example
     the prosecutor's consent is asked only where the law requires it or the data does not know).
     """
-    everything = {"prosecutor_consent": True, "offence_class": True, "violent": True, "affirmative_defence": True}
+    everything = {"prosecutor_consent": True, "offence_class": True, "violent": True, "affirmative_defence": True,
+                  "arrest_details": True, "prosecuting_office": True, "dismissed_by": True, "fines_paid": True}
     if not code or code not in load_all():
         return everything
     j = load_jurisdiction(code)
@@ -287,7 +300,26 @@ def record_questions(code: str | None) -> dict[str, bool]:
         "offence_class": scope is None or any(s.get("max_offence_class") for s in scopes),
         "violent": scope is None or any(s.get("scope") == "non_violent" for s in scopes),
         "affirmative_defence": j.value("record_relief.failed_defence_bars_relief") is not False,
+        # The arresting agency and its district are served and sent the order (certificate, after-order checklist).
+        "arrest_details": True,
+        # The office to serve: asked unless the data names it for the county.
+        "prosecuting_office": not j.fact("record_relief.prosecutor_office").known,
+        # Who moved to dismiss: only where the law reaches charges that did not end in a conviction.
+        "dismissed_by": j.value("record_relief.covers_arrests") is not False,
+        # Fines and fees paid: only where the relief the law gives speaks of them (a refund, or none).
+        "fines_paid": _mentions_fines(j),
     }
+
+
+_FINES = re.compile(r"\b(fines?|fees|costs)\b", re.I)
+
+
+def _mentions_fines(j) -> bool:
+    """Whether the relief the law gives (for any record type) says anything about fines, fees or costs."""
+    effects = [fact.value or [] for key, fact in j.facts.items()
+               if key == "record_relief.relief_effects"
+               or (key.startswith("record_relief.by_record_type.") and key.endswith(".relief_effects"))]
+    return any(_FINES.search(effect) for group in effects for effect in group)
 
 
 def asks(code: str | None, question: str) -> bool:
@@ -399,6 +431,9 @@ def _records_in_order(records: Any) -> tuple[list[dict], list[dict], list[str]]:
             "offence_categories": selected_codes(_get(rec, "offence_categories"), OFFENCE_CATEGORIES),
             "offence_class": _coded(_get(rec, "offence_class"), _schema_enum("conviction", "properties", "offence_class")),
             "violent": _tri(_get(rec, "violent_choice")),
+            "agency": _text(_get(rec, "agency")), "district": _text(_get(rec, "district")),
+            "prosecuting_office": _text(_get(rec, "prosecuting_office")),
+            "fines_and_fees_paid": _money_text(_get(rec, "fines_and_fees_paid")),
         }
         if kind == "conviction":
             out.update({
@@ -412,8 +447,10 @@ def _records_in_order(records: Any) -> tuple[list[dict], list[dict], list[str]]:
             })
         else:
             out.update({
-                "agency": _text(_get(rec, "agency")), "arrest_date": _date(_get(rec, "arrest_date")),
+                "arrest_date": _date(_get(rec, "arrest_date")),
                 "disposition": _coded(_get(rec, "arrest_disposition"), _schema_enum("arrest", "properties", "disposition")),
+                "dismissed_on_motion_of": _coded(_get(rec, "dismissed_on_motion_of"),
+                                                 _schema_enum("arrest", "properties", "dismissed_on_motion_of")),
                 "disposition_date": _date(_get(rec, "disposition_date")),
             })
         out["trafficking_connection"] = (_text(_get(rec, "trafficking_connection"))
@@ -485,6 +522,8 @@ def build_case_file(*, client: Any = None, trafficking: Any = None, records: Any
     client_out.setdefault("legal_name", "")
     if carry.get("a_number"):
         client_out["a_number"] = carry["a_number"]
+    if carry.get("identifiers"):
+        client_out["identifiers"] = copy.deepcopy(dict(carry["identifiers"]))
     data: dict[str, Any] = {"case_file_version": CASE_FILE_VERSION, "client": client_out}
     trafficking_out = _trafficking(trafficking, carry)
     if trafficking_out:
@@ -499,7 +538,7 @@ def build_case_file(*, client: Any = None, trafficking: Any = None, records: Any
     contacts = _contacts(le_contacts)
     if contacts:
         data["law_enforcement_contacts"] = contacts
-    for key in ("losses", "family_members", "tvisa"):
+    for key in ("losses", "family_members", "tvisa", "filing_date", "victims_to_notify", "outstanding_warrants"):
         if carry.get(key):
             data[key] = copy.deepcopy(carry[key])
     evidence = _evidence(evidence_items)
@@ -646,6 +685,8 @@ def prefill_from_case_file(data: Mapping) -> dict:
                 "connection_choice": WRITE_NOW if r.get("trafficking_connection") else PREFER_NOT,
                 "trafficking_connection": r.get("trafficking_connection"),
                 "prosecutor_consent": r.get("prosecutor_consent") or UNKNOWN_CHOICE,
+                "agency": r.get("agency"), "district": r.get("district"), "prosecuting_office": r.get("prosecuting_office"),
+                "fines_and_fees_paid": r.get("fines_and_fees_paid"),
                 "outcome_done": True,
             }
             if kind == "conviction":
@@ -657,8 +698,9 @@ def prefill_from_case_file(data: Mapping) -> dict:
                     "affirmative_defence_at_trial": r.get("affirmative_defence_at_trial") or UNKNOWN_CHOICE,
                 })
             else:
-                item.update({"agency": r.get("agency"), "arrest_disposition": r.get("disposition") or "unknown",
-                             "disposition_date": r.get("disposition_date")})
+                item.update({"arrest_disposition": r.get("disposition") or "unknown",
+                             "disposition_date": r.get("disposition_date"),
+                             "dismissed_on_motion_of": r.get("dismissed_on_motion_of")})
             records.append(item)
     # title .. certification_requests: the certification module's answers (it skips what a case file carried)
     contacts = [{k: lec.get(k) for k in ("agency", "officer", "phone", "email", "report_number", "contact_date",
@@ -677,7 +719,9 @@ def prefill_from_case_file(data: Mapping) -> dict:
         "pending_charges": data.get("pending_charges", []), "prior_relief": data.get("prior_relief", []),
         "losses": data.get("losses", {}), "family_members": data.get("family_members", []),
         "tvisa": data.get("tvisa", {}),
-        "a_number": c.get("a_number"), "extra_periods": periods[1:], "extra_traffickers": traffickers[1:],
+        "a_number": c.get("a_number"), "identifiers": c.get("identifiers"), "filing_date": data.get("filing_date"),
+        "victims_to_notify": data.get("victims_to_notify", []),
+        "outstanding_warrants": data.get("outstanding_warrants", []), "extra_periods": periods[1:], "extra_traffickers": traffickers[1:],
         "first_trafficker_name": first_trafficker.get("name"),
     }
     states = []

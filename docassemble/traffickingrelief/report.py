@@ -15,6 +15,7 @@ from .drafting import Draft
 from .eligibility import STATUS_LABELS, Eligibility
 from .facts import CaseFile
 from .family import DraftFamily
+from .migration import migration_note
 
 REPORT_JSON = "assembly-report.json"
 REPORT_MD = "assembly-report.md"
@@ -136,7 +137,7 @@ def _source_text(source: dict) -> str:
 
 def _warnings(case: CaseFile, results: list[Eligibility], drafts: list[Draft], families: tuple[DraftFamily, ...],
               pdf_note: str) -> list[str]:
-    out: list[str] = []
+    out: list[str] = [migration_note(case.migrated_from)] if case.migrated_from else []
     for family in families:
         mine = [r for r in results if r.family == family.name]
         out += family.warnings(case, mine, [d for d in drafts if d.family == family.name])

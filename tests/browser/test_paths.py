@@ -39,18 +39,23 @@ def by_name(files: list[Download], name: str) -> Download:
     return hits[0]
 
 
+def moving_paper(code: str) -> str:
+    """The paper that asks for relief: New York's filing set opens with a notice of motion, the others with a motion."""
+    return "notice-of-motion" if code == "NY" else "motion"
+
+
 def assert_drafts(files: list[Download], code: str, *must_contain: str) -> str:
-    """The motion exists as DOCX and PDF, both carry `must_contain`; every file was non-empty."""
+    """The moving paper exists as DOCX and PDF, both carry `must_contain`; every file was non-empty."""
     names = [f.filename for f in files]
     assert "assembly-report.md" in names and "assembly-report.json" in names, names
-    motion_docx = by_name(files, f"{code}-1-motion.docx")
+    motion_docx = by_name(files, f"{code}-1-{moving_paper(code)}.docx")
     text = squash(document_text(motion_docx.path))
     for fragment in must_contain:
         assert fragment in text, f"{fragment!r} not in {motion_docx.filename}:\n{text[:2000]}"
     assert "DRAFT — for review by a licensed attorney" in text
     pdfs = [f for f in files if f.ext == "pdf"]
     if pdfs:  # PDF beside each DOCX when the server has LibreOffice (it does: server/start installs it)
-        motion_pdf = by_name(files, f"{code}-1-motion.pdf")
+        motion_pdf = by_name(files, f"{code}-1-{moving_paper(code)}.pdf")
         assert motion_pdf.data.startswith(b"%PDF"), "motion PDF is not a PDF"
         pdf_text = squash(document_text(motion_pdf.path))
         for fragment in must_contain:

@@ -66,7 +66,7 @@ def test_phone_width_private_address_and_the_zip(server_url, browser, tmp_path):
         assert sorted(archive.namelist()) == sorted(listed), (archive.namelist(), sorted(listed))
         for name, download in listed.items():
             assert archive.read(name) == download.data, f"{name} in the ZIP differs from its own link"
-        assert {"NY-1-motion.docx", "NY-1-motion.pdf", "assembly-report.html", "assembly-report.docx",
+        assert {"NY-1-notice-of-motion.docx", "NY-1-notice-of-motion.pdf", "assembly-report.html", "assembly-report.docx",
                 "assembly-report.json"} <= set(listed)
         html = archive.read("assembly-report.html").decode("utf-8")
         assert html.startswith("<!doctype html>") and "Screening" in html

@@ -172,9 +172,9 @@ def test_new_york_prostitution_conviction_reaches_the_drafts(tmp_path):
     assert run.value("asks(records[0].jurisdiction, 'prosecutor_consent')") is False
     assert run.value("defined('records[0].prosecutor_consent')") is False
     files = drafts(run)
-    assert "NY-1-motion.docx" in files and "assembly-report.md" in files and "assembly-report.json" in files
+    assert "NY-1-notice-of-motion.docx" in files and "assembly-report.md" in files and "assembly-report.json" in files
     assert all("Rowan" not in name and "Fictional" not in name for name in files)
-    motion = docx_text(files["NY-1-motion.docx"])
+    motion = docx_text(files["NY-1-notice-of-motion.docx"])
     assert "Motion to Vacate Judgment".upper() in motion.upper()
     assert "CPL 440.10(1)(i)" in motion
     assert "CR-000123-19EX" in motion
@@ -182,7 +182,7 @@ def test_new_york_prostitution_conviction_reaches_the_drafts(tmp_path):
     order = docx_text(files["NY-1-proposed-order.docx"])
     assert "CR-000123-19EX" in order
     if harness._libreoffice_binary() is not None:
-        assert "NY-1-motion.pdf" in files
+        assert "NY-1-notice-of-motion.pdf" in files
     assert_quick_exit(run)
 
 
@@ -220,7 +220,7 @@ def test_spanish_path(tmp_path):
     assert run.status.question_text.strip() == "Sus borradores"
     assert "Estos son **borradores**" in run.status.subquestion_text
     assert case_data(run)["client"]["preferred_language"] == "es"
-    assert "NY-1-motion.docx" in drafts(run)
+    assert "NY-1-notice-of-motion.docx" in drafts(run)
     # docassemble's own interface words (table actions, validation) come out in Spanish too
     assert run.value("word('Edit', language='es')") == "Editar"
     assert run.value("word('This field is required.', language='es')") == "Este campo es obligatorio."
@@ -265,7 +265,7 @@ def test_start_from_the_bundled_example_case_file(tmp_path):
     pa = docx_text(files["PA-1-motion.docx"])
     assert "CP-51-CR-0000001-2019" in pa and "18 Pa.C.S. § 3019" in pa
     assert "CP-51-CR-0000002-2019" not in pa  # not eligible: no papers
-    ny = docx_text(files["NY-1-motion.docx"])
+    ny = docx_text(files["NY-1-notice-of-motion.docx"])
     assert "CR-000001-20QN" in ny and "CPL 440.10(1)(i)" in ny
     assert "PA-1-seal-motion.docx" in files  # the file asks for a confidential filing
     assert_quick_exit(run)

@@ -59,6 +59,10 @@ class RecordRelief(DraftFamily):
             venue = j.value("record_relief.venue")
             if venue and venue["rule"] != "court_of_conviction":
                 out.append(f"{j.code}: venue: {venue['description']} - check the court in the caption.")
+        for i, warrant in enumerate(case.outstanding_warrants):
+            kind = {"bench": "bench warrant", "arrest": "arrest warrant"}.get(warrant.kind or "", "warrant")
+            out.append(f"{warrant.jurisdiction}: an outstanding {kind} is recorded (outstanding_warrants[{i}]). "
+                       "Resolve it with the client before anything is filed or the client goes to court.")
         if not drafts:
             out.append("No record-relief drafts were produced: no conviction or arrest is eligible now (see screening).")
         return out

@@ -131,7 +131,12 @@ def build_drafts(family, case: CaseFile, group: CourtGroup, final: bool, filing_
     order = not forms or ("proposed_order" in filing_set and not any("order" in t for t in titles))
     sworn = not forms or bool({"declaration", "affidavit", "affirmation"} & filing_set)
     drafts = [builder.worksheet(form) for form in forms]
-    drafts += [builder.motion()] if moving else []
+    if moving and "notice_of_motion" in filing_set:  # New York: notice, counsel's affirmation, memorandum of law
+        drafts.append(builder.notice_of_motion())
+        drafts += [builder.attorney_affirmation()] if "affirmation" in filing_set else []
+        drafts += [builder.memorandum()] if "memorandum_of_law" in filing_set else []
+    elif moving:
+        drafts.append(builder.motion())
     drafts += [builder.order()] if order else []
     drafts += [builder.declaration()] if sworn else []
     drafts.append(builder.certificate())
@@ -139,6 +144,25 @@ def build_drafts(family, case: CaseFile, group: CourtGroup, final: bool, filing_
         drafts.append(builder.seal_motion())
     drafts.append(builder.checklist())
     return drafts
+
+
+def _arresting_agencies(records) -> list[str]:
+    """Each arresting agency once, with its district, division or precinct where the case file gives one."""
+    return sorted({f"{r.agency}, {r.district}" if r.district else r.agency for r in records if r.agency})
+
+
+def _money(amount) -> str:
+    return f"${amount:,.2f}"
+
+
+IDENTIFIER_LABELS = {
+    "date_of_birth": "date of birth",
+    "state_id_number": "state identification number",
+    "fbi_number": "FBI number",
+    "drivers_license_number": "driver's license number",
+    "ssn": "Social Security number",
+}
+"""The identifying numbers a uniform order may require (``record_relief.order_identifiers``), as a paper names them."""
 
 
 def _bare(title: str) -> str:
@@ -173,6 +197,10 @@ class _GroupBuilder:
         self.j = group.jurisdiction
         self.forum = load_forum(self.j.code)
         self.route = group.route
+        filing_set = set(self.forum.value("filing_set.record_relief") or [])
+        self.notice_set = "notice_of_motion" in filing_set
+        # What the forum calls the client's sworn statement: an affirmation where the filing set says so.
+        self.sworn_paper = "affirmation" if "affirmation" in filing_set and "declaration" not in filing_set else "declaration"
         self.letters = {e.id: chr(ord("A") + i) if i < 26 else f"A{chr(ord('A') + i - 26)}"
                         for i, e in enumerate(case.evidence)}
 
@@ -229,8 +257,9 @@ class _GroupBuilder:
         route = route_for(self.j, record)
         return draft.law(route.effects, f"what the order does for {record_types.described(route.kind)}", "effects")
 
-    def _offices_to_serve(self, draft: Draft) -> list[Text]:
-        """The prosecuting office of each record, from the case file or the data's pattern for the county."""
+    def _offices_to_serve(self, draft: Draft, agencies: bool = True) -> list[Text]:
+        """The prosecuting office of each record, from the case file or the data's pattern for the county,
+        then (with ``agencies``) each arresting agency."""
         pattern = self.j.fact("record_relief.prosecutor_office")
         offices: list[Text] = []
         seen = set()
@@ -245,7 +274,7 @@ class _GroupBuilder:
             if str(office) not in seen:
                 seen.add(str(office))
                 offices.append(office)
-        for agency in sorted({r.agency for r in self.group.records if r.agency}):
+        for agency in _arresting_agencies(self.group.records) if agencies else ():
             offices.append(Text(agency, " (arresting agency)"))
         return offices
 
@@ -307,7 +336,7 @@ class _GroupBuilder:
         lib = d.library
         out = [d.compose(lib.clause("motion_argument", "motion.argument_heading"), args).styled("bold"),
                d.compose(lib.clause("motion_argument", "motion.element_victim"), args)]
-        out += d.clauses("motion_element_link")
+        out += d.clauses("motion_element_link", sworn_paper=self.sworn_paper)
         out.append(d.compose(lib.clause("motion_argument", "motion.element_timeliness"), args))
         if condition is not None:
             out.append(d.compose(lib.clause("motion_argument", "motion.element_condition"), args))
@@ -378,12 +407,166 @@ class _GroupBuilder:
         return {"case_number": d.fact(r.case_number, "case number"),
                 "offense": Text(r.offence) + statute,
                 "date": d.fact(when, f"date of {r.kind}"),
-                "disposition": d.fact(r.disposition, "disposition") if r.kind == "conviction"
+                "disposition": (d.fact(r.disposition, "disposition") if r.kind == "conviction"
                 else d.fact(r.disposition and r.disposition.replace("_", " ") + (
                     f" (on the {r.dismissed_on_motion_of}'s motion)" if r.dismissed_on_motion_of else ""),
-                    "disposition of the arrest"),
+                    "disposition of the arrest")) + self._fines(r),
                 "sentence_completed": (d.fact(r.sentence_completed_on, "date the sentence was completed")
                                        if r.kind == "conviction" else Text("not applicable (no conviction)"))}
+
+    @staticmethod
+    def _fines(r: Record) -> Text:
+        """Fines and fees paid or owed, where the case file gives them (after the disposition in the schedule)."""
+        parts = [f"{label} {_money(amount)}" for label, amount in (("fines and fees paid:", r.fines_and_fees_paid),
+                                                                   ("still owed:", r.fines_and_fees_outstanding))
+                 if amount is not None]
+        return Text("; " + "; ".join(parts)) if parts else Text()
+
+    def _identifiers(self, d: Draft) -> list[Text]:
+        """The identifying numbers the law's uniform order must carry: only those the data lists (the order
+        shows a placeholder for one the case file lacks). None where the data lists none."""
+        fact = self.j.fact("record_relief.order_identifiers")
+        if not fact.known or not fact.value:
+            return []
+        ids = self.case.client.identifiers
+        values = {"date_of_birth": self.case.client.date_of_birth, "state_id_number": ids.state_id_number,
+                  "fbi_number": ids.fbi_number, "ssn": ids.ssn,
+                  "drivers_license_number": ids.drivers_license_number and (
+                      ids.drivers_license_number + (f" ({ids.drivers_license_state})" if ids.drivers_license_state else ""))}
+        listed = Text.join([Text(IDENTIFIER_LABELS[k], ": ", d.fact(values[k], IDENTIFIER_LABELS[k]))
+                            for k in fact.value], "; ")
+        return d.clauses("order_identifiers", identifiers=listed,
+                         rule=lambda clause_id: d.citation(fact, "identifiers the order must carry", clause_id))
+
+    def _motion_slots(self, d: Draft) -> dict:
+        """The slots the moving papers share (motion, memorandum of law)."""
+        docs = self._documents()
+        consent = [r.prosecutor_consent for r in self.group.records]
+        return dict(
+            movant=d.context["movant"], citation=self._law(d, "citation", "statute"),
+            remedy=self._route_slot(d, self.route.remedy, "name of the remedy"),
+            nexus=self._route_slot(d, self.route.nexus, "the statute's words linking the offense to the trafficking"),
+            document_title=self._route_slot(d, self.route.title, "title of the motion"),
+            standard=self._law(d, "standard_of_proof", "standard of proof"),
+            documents=human_list(docs),
+            presumption_citation=self._source(d, "official_documentation_presumption",
+                                              "presumption from official documentation"),
+            consent_citation=self._source(d, "prosecutor_consent_required", "prosecutor consent requirement"),
+            consent=(lambda clause_id: Text("obtained in writing and attached")  # noqa: E731
+                     if consent and all(c == "obtained" for c in consent) else d.fact(None, "the prosecutor's written consent")),
+            evidence=self._evidence(d),
+            attachments=self._law(d, "required_attachments", "attachments the law requires"),
+            findings=self._route_slot(d, self.route.findings, "findings the statute allows (e.g. legal defect)"),
+            **self._trafficking_slots(d))
+
+    def _evidence(self, d: Draft) -> Text:
+        return (human_list([Text(f"Exhibit {self.letters[e.id]}, ", e.title) for e in self.case.evidence])
+                if self.case.evidence else d.fact(None, "evidence supporting the motion"))
+
+    def _attorney_name(self, d: Draft) -> Text:
+        p = self.case.preparer
+        return d.fact(p.name if p.role == "attorney" else None, "the attorney's name")
+
+    def notice_of_motion(self) -> Draft:
+        """The notice of motion (New York): what is moved for, on which papers, when and where; served on the
+        prosecuting office. The return date is the attorney's to set."""
+        d = self._new("notice_of_motion", "Notice of motion", "notice_of_motion.docx")
+        self._caption(d, Text("NOTICE OF ", self._remedy_title(d)))
+        window = self.j.fact("record_relief.response_window")
+        response = Text()
+        if window.known:
+            days, after = window.value["days"], window.value.get("after", "filing")
+            response = Text(d.law(dataclasses.replace(window, value=f"{window.value['party']} may respond within {days} "
+                                                                   f"days after {after}"), "response window", "notice.response"),
+                            f" (by {format_date(add_period(self.filing_date, days=days))}, counted from "
+                            f"{format_date(self.filing_date)}).")
+        paragraphs = d.clauses("notice_of_motion", attorney=self._attorney_name(d), movant=d.context["movant"],
+                               court=d.fact(self.group.court, "court"),
+                               return_date=d.fact(None, "return date and time (when the motion is to be heard)"),
+                               citation=self._law(d, "citation", "statute"))
+        document_title = self._route_slot(d, self.route.title, "title of the motion")
+        for r in self.group.records:
+            paragraphs += d.clauses("notice_record", record=self._record_label(d, r), document_title=document_title,
+                                    record_type=record_types.described(record_types.record_type(r)),
+                                    effects=self._effects(d, r))
+        paragraphs += d.clauses("notice_closing", {"has_response": window.known}, response=response,
+                                served=human_list(self._offices_to_serve(d, agencies=False)))
+        d.context.update(paragraphs=paragraphs, schedule=[self._schedule_row(d, r) for r in self.group.records],
+                         signature=self._signature(d))
+        return d
+
+    def _history(self, d: Draft, r: Record) -> Text:
+        """One record's procedural history, as counsel states it."""
+        row = self._schedule_row(d, r)
+        parts = [Text(record_types.described(record_types.record_type(r))),
+                 Text(f"date of {r.kind}: ", row["date"]), Text("disposition: ", row["disposition"])]
+        if r.kind == "conviction":
+            parts += [Text("sentence: ", d.fact(r.sentence, "sentence")),
+                      Text("sentence completed: ", row["sentence_completed"])]
+        if r.court:
+            parts.insert(0, Text(r.court))
+        return Text.join(parts, "; ")
+
+    def attorney_affirmation(self) -> Draft:
+        """Counsel's affirmation in support (New York): the procedural history of each record, the exhibits,
+        prior applications; sworn with the forum's oath."""
+        d = self._new("attorney_affirmation", "Affirmation of counsel", "affirmation.docx")
+        self._caption(d, Text())
+        attorney = self._attorney_name(d)
+        d.context["title"] = Text("AFFIRMATION OF COUNSEL IN SUPPORT OF ", self._remedy_title(d)).styled("bold", "caps")
+        document_title = self._route_slot(d, self.route.title, "title of the motion")
+        paragraphs = d.clauses("attorney_affirmation", movant=d.context["movant"], document_title=document_title,
+                               citation=self._law(d, "citation", "statute"))
+        for r in self.group.records:
+            paragraphs += d.clauses("attorney_affirmation_record", record=self._record_label(d, r),
+                                    history=self._history(d, r))
+        prior = [p for p in self.case.prior_relief if p.jurisdiction == self.j.code]
+        prior_text = (human_list([Text(p.citation or "an application", " (",
+                                       f"granted {format_date(p.granted_on)}" if p.granted_on else
+                                       f"denied {format_date(p.denied_on)}" if p.denied_on else "outcome not recorded",
+                                       ")") for p in prior]) if prior
+                      else d.fact(None, "whether any prior application for this relief was made"))
+        paragraphs += d.clauses("attorney_affirmation_closing",
+                                evidence=self._evidence(d), prior=prior_text,
+                                **self._trafficking_slots(d))
+        d.context.update(
+            paragraphs=paragraphs,
+            attestation=oath(d, self.forum, self.group.court, name=attorney, document="affirmation"),
+            declarant=attorney)
+        return d
+
+    def memorandum(self) -> Draft:
+        """The memorandum of law (New York): the statute's elements, the standard and the procedure, argued
+        from the data's law only; the facts are in the affirmations."""
+        d = self._new("memorandum_of_law", "Memorandum of law", "motion.docx")
+        self._caption(d, Text("MEMORANDUM OF LAW IN SUPPORT OF ", self._remedy_title(d)))
+        slots = self._motion_slots(d)
+        lib = d.library
+        heading = {"memo.preliminary_heading", "memo.facts_heading", "memo.conclusion_heading"}
+        paragraphs = [p.styled("bold") if c["id"] in heading else p
+                      for c, p in zip(lib.section("memorandum"), d.clauses("memorandum", **slots))]
+        for r in self.group.records:
+            paragraphs += d.clauses("memorandum_record", record=self._record_label(d, r),
+                                    record_type=record_types.described(record_types.record_type(r)),
+                                    exhibits=Text(" and in ", self._exhibits(d, ("court_record",), ""))
+                                    if any(e.kind == "court_record" for e in self.case.evidence) else Text())
+        paragraphs += self._argument(d, slots)
+        flags = {"presumption": self.j.value("record_relief.official_documentation_presumption") is True
+                 and bool(self._documents()),
+                 "consent_required": self.j.value("record_relief.prosecutor_consent_required") is True}
+        for clause_id in ("motion.standard", "motion.presumption", "motion.consent", "motion.findings"):
+            clause = lib.clause("motion", clause_id)
+            if not clause.get("when") or flags.get(clause["when"]):
+                paragraphs.append(d.compose(clause, slots))
+        paragraphs += self._procedure(d)
+        paragraphs += [p.styled("bold") for p in d.clauses("memorandum_conclusion")]
+        effects = [p for r in self.group.records
+                   for p in d.clauses("motion_prayer_record", record=self._record_label(d, r), effects=self._effects(d, r))]
+        d.context.update(
+            paragraphs=paragraphs, schedule=[],  # the records are scheduled in the notice of motion
+            prayer=effects + d.clauses("motion_prayer_closing"),
+            signature=self._signature(d))
+        return d
 
     def order(self) -> Draft:
         d = self._new("proposed_order", "Proposed order", "proposed_order.docx")
@@ -399,7 +582,7 @@ class _GroupBuilder:
                      for p in d.clauses("order_record", record=self._record_label(d, r), document_title=document_title,
                                         record_type=record_types.described(record_types.record_type(r)),
                                         effects=self._effects(d, r))],
-            closing=d.clauses("order_closing", agencies=self._law(d, "after_order_notify", "agencies to receive the order")),
+            closing=self._identifiers(d) + d.clauses("order_closing", agencies=self._law(d, "after_order_notify", "agencies to receive the order")),
         )
         return d
 
@@ -407,9 +590,9 @@ class _GroupBuilder:
         """The client's own declaration: first person throughout. A case-file text written about the client
         (a preparer's third-person summary) is never put in the client's mouth: a placeholder asks for the
         client's own words instead."""
-        d = self._new("declaration", "Movant's declaration", "declaration.docx")
+        d = self._new("declaration", f"Movant's {self.sworn_paper}", f"{self.sworn_paper}.docx")
         self._caption(d, Text())
-        d.context["title"] = Text("DECLARATION OF ", d.common["party"], " IN SUPPORT OF ",
+        d.context["title"] = Text(f"{self.sworn_paper.upper()} OF ", d.common["party"], " IN SUPPORT OF ",
                                   self._remedy_title(d)).styled("bold", "caps")
         docs = self._documents()
         t = self.case.trafficking
@@ -434,7 +617,7 @@ class _GroupBuilder:
                                ended_on=d.fact(t.ended_on, "date the trafficking ended"),
                                sought_services_on=d.fact(t.sought_services_on, "date the declarant first sought services"),
                                documents=human_list(docs), cooperation=human_list(cooperation),
-                               condition_statement=statement, **slots)
+                               condition_statement=statement, sworn_paper=self.sworn_paper, **slots)
         for record in self.group.records:
             paragraphs += d.clauses("declaration_record", record=self._record_label(d, record),
                                     connection=d.fact(own_words(record.trafficking_connection),
@@ -457,13 +640,21 @@ class _GroupBuilder:
                                                                   "certificate.service"), ")")
         d.context.update(
             paragraphs=d.clauses("certificate", {"has_victims": bool(self.case.victims_to_notify)},
-                                 document_title=self._route_slot(d, self.route.title, "title of the motion"),
+                                 papers=self._papers_served(d),
                                  citation=self._law(d, "citation", "statute"), served=served,
                                  method=d.fact(None, "method of service (mail, hand delivery, e-filing)"),
                                  victims=human_list(self.case.victims_to_notify)),
             signature=self._signature(d),
         )
         return d
+
+    def _papers_served(self, d: Draft) -> Text:
+        title = self._route_slot(d, self.route.title, "title of the motion")
+        if self.notice_set:
+            return Text("the notice of motion, the affirmation of counsel, the affirmation of ", d.common["party"],
+                        ", the memorandum of law, and the proposed order")
+        return Text("the ", title("certificate.service"), ", the proposed order, and the ", d.common["party"],
+                    "'s ", self.sworn_paper)
 
     def official_forms(self) -> list[dict]:
         """The forum's mandatory official forms for record relief (empty when none is known)."""
@@ -528,8 +719,12 @@ class _GroupBuilder:
         listed = d.law(agencies, "agencies to receive the order", "checklist.agency")
         items = [d.compose(items_by_id["checklist.certified_copies"], {})]
         items += [d.compose(items_by_id["checklist.agency"], {"agency": name}) for name in (agencies.value or [listed])]
-        for agency in sorted({r.agency for r in self.group.records if r.agency}):
+        for agency in _arresting_agencies(self.group.records):
             items.append(d.compose(items_by_id["checklist.arresting_agency"], {"agency": agency}))
+        for r in self.group.records:
+            if r.fines_and_fees_paid:
+                items.append(d.compose(items_by_id["checklist.fines_paid"],
+                                       {"record": self._record_label(d, r), "amount": _money(r.fines_and_fees_paid)}))
         items += [d.compose(items_by_id["checklist.confirm"], {}), d.compose(items_by_id["checklist.immigration"], {})]
         d.context.update(draft_notice="" if self.final else DRAFT_NOTICE, intro=intro, items=items,
                          title=Text("AFTER THE ORDER: WHO TO NOTIFY"))
