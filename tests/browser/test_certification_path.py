@@ -80,7 +80,7 @@ def test_a_non_citizen_with_one_police_contact_gets_the_request_letters(server_u
     log = list(csv.DictReader(io.StringIO(by_name(files, "follow-up-log.csv").data.decode("utf-8"))))
     assert len(log) == 3 and {row["Agency"] for row in log} == {AGENCY}
     assert {row["Date sent"] for row in log} == {"not sent yet"}
-    assert by_name(files, "NY-1-motion.docx")  # record relief drafts from the same intake
+    assert by_name(files, "NY-1-notice-of-motion.docx")  # record relief drafts from the same intake
 
 
 def test_the_certification_screens_in_spanish_pass_axe(server_url, page):

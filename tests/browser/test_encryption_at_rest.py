@@ -58,29 +58,29 @@ def test_stored_drafts_hold_no_client_text_and_download_as_the_right_docx(server
 
     # the download gives the DOCX, named and readable, with the client's text in it
     links = {d.filename: d for d in it.download_all(tmp_path)}
-    motion = links["NY-1-motion.docx"]
+    motion = links["NY-1-notice-of-motion.docx"]
     assert motion.data[:2] == b"PK" and CASE.name in docx_text(motion.path)
     assert CASE.case_number in readable_text(motion.data)  # the same search finds it when it is there
-    assert links["NY-1-motion.pdf"].data.startswith(b"%PDF-")
+    assert links["NY-1-notice-of-motion.pdf"].data.startswith(b"%PDF-")
     assert {"assembly-report.html", "assembly-report.json", "drafts.zip"} <= set(links)
 
     # a person's click downloads the file under its own name
     with page.expect_download(timeout=60_000) as clicked:
-        page.locator(".tr-files a[download='NY-1-motion.docx']").first.click()
-    assert clicked.value.suggested_filename == "NY-1-motion.docx"
+        page.locator(".tr-files a[download='NY-1-notice-of-motion.docx']").first.click()
+    assert clicked.value.suggested_filename == "NY-1-notice-of-motion.docx"
     clicked.value.save_as(tmp_path / "clicked.docx")
     assert CASE.name in docx_text(tmp_path / "clicked.docx")
     it.expect_question(DOWNLOAD_ID)
 
     # a download link works once: the action hands out a fresh one-time link each time
-    href = page.locator(".tr-files a[download='NY-1-motion.docx']").first.get_attribute("href")
+    href = page.locator(".tr-files a[download='NY-1-notice-of-motion.docx']").first.get_attribute("href")
     first = page.context.request.get(server_url + href if href.startswith("/") else href, max_redirects=0)
     assert first.status in (302, 303), first.status
     one_time = first.headers["location"]
     one_time = server_url + one_time if one_time.startswith("/") else one_time
     served = page.context.request.get(one_time)
     assert served.status == 200 and served.body()[:2] == b"PK"
-    assert served.headers["content-disposition"] == 'attachment; filename="NY-1-motion.docx"'
+    assert served.headers["content-disposition"] == 'attachment; filename="NY-1-notice-of-motion.docx"'
     assert "no-store" in served.headers["cache-control"]
     again = page.context.request.get(one_time)
     assert again.status == 404 and CASE.name not in again.text()

@@ -123,7 +123,7 @@ def test_t_visa_path_uploads_two_exhibits_and_downloads_the_packet(server_url, p
     it.assert_text("Papers for a T visa")
 
     files = {f.filename: f for f in it.download_all(tmp_path / "downloads")}
-    assert {"cover-letter.docx", "cover-letter.pdf", "t-visa-packet.pdf", "NY-1-motion.docx"} <= set(files), sorted(files)
+    assert {"cover-letter.docx", "cover-letter.pdf", "t-visa-packet.pdf", "NY-1-notice-of-motion.docx"} <= set(files), sorted(files)
     assert not any("stubs" in name or "bunkhouse" in name or "Marisol" in name for name in files)
 
     packet = PdfReader(files["t-visa-packet.pdf"].path)

@@ -71,7 +71,7 @@ def test_an_open_washington_charge_reaches_the_notice_declaration_and_instructio
         "offence_categories": ["prostitution"], "next_court_date": "2027-02-01",
         "trafficking_connection": "The trafficker sent me to the hotel where I was arrested."}]
     files = drafts(run)
-    assert {"WA-1-notice.docx", "WA-1-declaration.docx", "WA-1-jury-instruction.docx", "NY-1-motion.docx"} <= set(files)
+    assert {"WA-1-notice.docx", "WA-1-declaration.docx", "WA-1-jury-instruction.docx", "NY-1-notice-of-motion.docx"} <= set(files)
     notice = docx_text(files["WA-1-notice.docx"])
     assert "State of Washington" in notice and "Rowan Fictional" in notice
     assert "WA-CR-2026-0042" in notice and "Spokane County District Court" in notice
@@ -120,7 +120,7 @@ def test_attorney_mode_one_screen_per_charge_federal_and_unknown_law(tmp_path):
     assert "United States of America" in notice and "Case No. 1:26-cr-00042" in notice
     assert "United States District Court for the District of Example" in notice
     assert "18 U.S.C. § 28" in notice
-    assert not any(name.startswith("NY-1-notice") for name in files)  # the law is not known: no notice
+    assert "NY-1-notice.docx" not in files  # the law is not known: no notice
     report = json.loads(files["assembly-report.json"].read_text(encoding="utf-8"))
     assert any("NY p2: no defense papers drafted" in w for w in report["warnings"])
     # the download screen lists the open cases with no papers, each with its own reason

@@ -72,13 +72,13 @@ def test_assembled_files_are_stored_sealed_and_unseal_to_the_drafts():
     for stored in files.elements:
         assert stored.content.startswith(b"gAAAAA")
         assert NAME.encode() not in stored.content and b"PK" not in stored.content[:4]
-    motion = next(i for i, f in enumerate(summary["files"]) if f["filename"] == "NY-1-motion.docx")
+    motion = next(i for i, f in enumerate(summary["files"]) if f["filename"] == "NY-1-notice-of-motion.docx")
     plain = sealed_files.unseal(files.elements[motion].content, key)
     assert NAME in docx_text(plain)
     with pytest.raises(InvalidToken):
         sealed_files.unseal(files.elements[motion].content, sealed_files.new_file_key())
     archive = zipfile.ZipFile(io.BytesIO(sealed_files.unseal(files.elements[-1].content, key)))
-    assert "NY-1-motion.docx" in archive.namelist()
+    assert "NY-1-notice-of-motion.docx" in archive.namelist()
 
 
 @pytest.mark.parametrize("name", ["../x.docx", "a/b.docx", "", ".hidden", "Ana Ejemplo.docx", "x" * 200, None])
@@ -96,12 +96,12 @@ def test_a_one_time_link_serves_the_file_once_with_its_name(monkeypatch):
     assert download_route.register(app) and not download_route.register(app)
     client = app.test_client()
 
-    url = sealed_files.one_time_download(b"%PDF-1.7 draft", "NY-1-motion.pdf")
+    url = sealed_files.one_time_download(b"%PDF-1.7 draft", "NY-1-notice-of-motion.pdf")
     slot = url.split("/")[2]
     assert url.startswith("/trfile/") and redis.store[sealed_files.ONE_TIME_PREFIX + slot] != b"%PDF-1.7 draft"
     first = client.get(url)
     assert first.status_code == 200 and first.data == b"%PDF-1.7 draft"
-    assert first.headers["Content-Disposition"] == 'attachment; filename="NY-1-motion.pdf"'
+    assert first.headers["Content-Disposition"] == 'attachment; filename="NY-1-notice-of-motion.pdf"'
     assert first.headers["Content-Type"] == "application/pdf" and first.headers["Cache-Control"] == "no-store"
     assert client.get(url).status_code == 404  # used
     assert not redis.store

@@ -135,7 +135,7 @@ def test_a_t_visa_case_reaches_the_drafts_and_the_packet(tmp_path):
     files = drafts(run)
     assert {"cover-letter.docx", "exhibit-index.docx", "declaration-outline.docx", "evidence-checklist.docx",
             "supplement-a.docx", "t-visa-packet.pdf", "t-visa-packet-index.docx"} <= set(files)
-    assert "NY-1-motion.docx" in files  # record relief is still drafted beside it
+    assert "NY-1-notice-of-motion.docx" in files  # record relief is still drafted beside it
     assert all("Fictional" not in name and "stubs" not in name for name in files)
 
     cover = docx_text(files["cover-letter.docx"])
@@ -182,7 +182,7 @@ def test_no_t_visa_papers_when_the_user_says_no(tmp_path):
     assert run.question_id == "download_drafts"
     assert [q for q in run.visited if q.startswith("tvisa_")] == ["tvisa_help"]
     files = drafts(run)
-    assert "NY-1-motion.docx" in files and "cover-letter.docx" not in files and "t-visa-packet.pdf" not in files
+    assert "NY-1-notice-of-motion.docx" in files and "cover-letter.docx" not in files and "t-visa-packet.pdf" not in files
     assert "tvisa" not in case_data(run)
 
 
@@ -222,7 +222,7 @@ def test_an_uploaded_case_file_with_a_t_visa_section_goes_through_whole(tmp_path
     path = tmp_path / "case.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     answers = {"interview_language": "en", "safety_answer": "safe", "user_role": "attorney",
-               "start_mode": "upload_case_file", "tvisa_exhibit_choice": "no"}
+               "start_mode": "upload_case_file", "tvisa_exhibit_choice": "no", "certification_choice": "no"}
     run = harness.run_interview(INTERVIEW, answers, on_question=_upload(path, "case.json"), out_dir=tmp_path / "out")
     assert run.question_id == "download_drafts"
     assert [q for q in run.visited if q.startswith("tvisa_")] == ["tvisa_exhibit_choice", "tvisa_screening"]
