@@ -233,3 +233,13 @@ def test_every_registered_family_has_its_interview_module():
             defined.update(re.findall(r"^\s*(\w+)\s*=", code, re.M))
         for suffix in ("rows", "screening_done", "ready", "download_heading", "case_data"):
             assert f"{name}_{suffix}" in defined, f"{module} does not define {name}_{suffix}"
+
+
+def test_validation_code_never_needs_a_template():
+    """Validation code runs when the screen is submitted, where docassemble cannot ask for an undefined
+    variable: a template there showed the person a raw Python error. Messages go through word()."""
+    for path, block in all_blocks(TR_YAML):
+        code = block.get("validation code") or ""
+        assert ".content" not in code, f"{path.name} {block.get('id')}: validation code reads a template"
+        for field in block.get("fields") or []:
+            assert ".content" not in str(field.get("validate", "")), f"{path.name} {block.get('id')}"
