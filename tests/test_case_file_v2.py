@@ -204,3 +204,19 @@ def test_fines_paid_reach_the_order_only_where_the_law_refunds_them(tmp_path):
         orders[code] = docx_text(result.out_dir / "record_relief" / f"{code}-1-proposed-order.docx")
     assert "(fines and fees paid in this case: $180.00)" in orders["VA"]
     assert "$180.00" not in orders["PA"]
+
+
+def test_the_procedure_questions_follow_the_law_of_the_states_picked():
+    from docassemble.traffickingrelief.interview_support import procedure_asks, procedure_sections
+    from docassemble.traffickingrelief.jurisdictions import load_jurisdiction
+
+    assert load_jurisdiction("US").fact("record_relief.response_window").known
+    assert procedure_asks(["US"], "filing_date") and not procedure_asks(["NY", "PA"], "filing_date")
+    assert load_jurisdiction("CT").fact("record_relief.victim_notice").known
+    assert procedure_asks(["PA", "CT"], "victims") and not procedure_asks(["US"], "victims")
+    assert not procedure_asks(None, "victims")
+    assert procedure_sections("2026-12-15", "the complaining witness\n\n  a second witness ") == {
+        "filing_date": "2026-12-15", "victims_to_notify": ["the complaining witness", "a second witness"]}
+    data = minimal_case()
+    data.update(procedure_sections("2026-12-15", "the complaining witness"))
+    assert case_of(data).filing_date.isoformat() == "2026-12-15"

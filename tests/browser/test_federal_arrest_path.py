@@ -48,6 +48,8 @@ def test_federal_arrest_only_path(server_url, page, tmp_path):
     it.start()
     plan = plan_for(US_ARREST)
     plan["record_attorney"] = _record_answers(US_ARREST)
+    # the federal law counts the government's response from filing: the intended filing date is asked
+    plan["record_relief_procedure"] = {"record_relief_filing_date": "2026-12-15"}
     seen: dict[str, object] = {}
 
     def check(it: Interview, qid: str) -> None:
@@ -55,6 +57,9 @@ def test_federal_arrest_only_path(server_url, page, tmp_path):
             seen["asked"] = {name: it.has_field(name) for name in (
                 "records[i].district", "records[i].prosecuting_office", "records[i].dismissed_on_motion_of",
                 "records[i].fines_and_fees_paid")}
+        if qid == "record_relief_procedure":
+            seen["procedure"] = {name: it.has_field(name) for name in ("record_relief_filing_date",
+                                                                       "record_relief_victims")}
         if qid == SCREENING_ID:
             seen["screening"] = squash(it.main.text_content())
 
@@ -63,6 +68,7 @@ def test_federal_arrest_only_path(server_url, page, tmp_path):
     assert seen["asked"] == {"records[i].district": True, "records[i].prosecuting_office": True,
                              "records[i].dismissed_on_motion_of": True, "records[i].fines_and_fees_paid": False}
     assert US_ARREST.case_number in str(seen["screening"])
+    assert seen["procedure"] == {"record_relief_filing_date": True, "record_relief_victims": False}
 
     files = {f.filename: f for f in it.download_all(tmp_path)}
     assert not any("Noor" in name or "Ficticia" in name for name in files)
@@ -70,6 +76,7 @@ def test_federal_arrest_only_path(server_url, page, tmp_path):
     assert "Motion to Expunge All Records of the Arrest".upper() in motion.upper()
     assert "Judgment of Conviction".upper() not in motion.upper() and "verdict" not in motion.lower()
     assert "dismissed (on the prosecution's motion)" in motion
+    assert "Counted from filing on December 15, 2026" in motion  # the response window counts from the filing date
     certificate = squash(document_text(files["US-1-certificate-of-service.docx"].path))
     assert f"{OFFICE} and {AGENCY}, {DISTRICT} (arresting agency)" in certificate
     checklist = squash(document_text(files["US-1-after-order-checklist.docx"].path))
@@ -79,7 +86,7 @@ def test_federal_arrest_only_path(server_url, page, tmp_path):
 
     # "Save to finish later" gives back a version 2 case file with the new answers
     saved = yaml.safe_load(_get(it, page.locator("a.tr-save-later").first.get_attribute("href")))
-    assert saved["case_file_version"] == 2
+    assert saved["case_file_version"] == 2 and saved["filing_date"] == "2026-12-15"
     [arrest] = saved["arrests"]
     assert {k: arrest.get(k) for k in ("agency", "district", "prosecuting_office", "disposition",
                                         "dismissed_on_motion_of")} == {
