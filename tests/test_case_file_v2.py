@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+from pathlib import Path
 
 import yaml
 
@@ -167,3 +168,55 @@ def test_identifiers_the_uniform_order_requires_are_in_the_order_only(tmp_path, 
     assert STATE_ID not in report and SSN not in report and "FBI number" in report
     assert all(STATE_ID not in text for text in texts.values())
     assert all(STATE_ID not in p.name for p in (result.out_dir).rglob("*"))
+
+
+def test_the_interview_asks_the_version_2_record_questions_only_where_the_data_needs_them():
+    """Every screen that asks a version 2 record question shows it through asks(jurisdiction, ...), and the
+    answer codes are the case file schema's."""
+    from docassemble.traffickingrelief.facts import case_file_schema
+    interviews = Path(__file__).resolve().parents[1] / "interviews" / "tr_records.yml"
+    gates = {"records[i].district": "arrest_details", "records[i].prosecuting_office": "prosecuting_office",
+             "records[i].dismissed_on_motion_of": "dismissed_by", "records[i].fines_and_fees_paid": "fines_paid"}
+    found = {}
+    for block in yaml.safe_load_all(interviews.read_text(encoding="utf-8")):
+        for f in (block or {}).get("fields", []) if isinstance(block, dict) else []:
+            if f.get("field") in gates:
+                found.setdefault(f["field"], []).append(block["id"])
+                assert f.get("required") is False, (block["id"], f["field"])
+                assert f["show if"] == {"code": f"asks(records[i].jurisdiction, '{gates[f['field']]}')"}, \
+                    (block["id"], f["field"])
+                if f["field"] == "records[i].dismissed_on_motion_of":
+                    codes = [list(c.values())[0] for c in f["choices"]]
+                    enum = case_file_schema()["$defs"]["arrest"]["properties"]["dismissed_on_motion_of"]["enum"]
+                    assert codes[:-1] == [c for c in enum if c] and codes[-1] == "not_sure"
+    assert set(found) == set(gates)
+    assert all("record_attorney" in screens for screens in found.values())
+
+
+def test_fines_paid_reach_the_order_only_where_the_law_refunds_them(tmp_path):
+    from docassemble.traffickingrelief.jurisdictions import load_jurisdiction
+
+    assert any("refund" in e for e in load_jurisdiction("VA").value("record_relief.relief_effects"))
+    orders = {}
+    for code, court in (("VA", "Circuit Court of Example County"), ("PA", "Court of Common Pleas of Example County")):
+        data = minimal_case(jurisdiction=code, court=court, fines_and_fees_paid="180.00")
+        result = assemble(case_of(data), tmp_path / code, ["record_relief"], pdf=False, today=TODAY)
+        orders[code] = docx_text(result.out_dir / "record_relief" / f"{code}-1-proposed-order.docx")
+    assert "(fines and fees paid in this case: $180.00)" in orders["VA"]
+    assert "$180.00" not in orders["PA"]
+
+
+def test_the_procedure_questions_follow_the_law_of_the_states_picked():
+    from docassemble.traffickingrelief.interview_support import procedure_asks, procedure_sections
+    from docassemble.traffickingrelief.jurisdictions import load_jurisdiction
+
+    assert load_jurisdiction("US").fact("record_relief.response_window").known
+    assert procedure_asks(["US"], "filing_date") and not procedure_asks(["NY", "PA"], "filing_date")
+    assert load_jurisdiction("CT").fact("record_relief.victim_notice").known
+    assert procedure_asks(["PA", "CT"], "victims") and not procedure_asks(["US"], "victims")
+    assert not procedure_asks(None, "victims")
+    assert procedure_sections("2026-12-15", "the complaining witness\n\n  a second witness ") == {
+        "filing_date": "2026-12-15", "victims_to_notify": ["the complaining witness", "a second witness"]}
+    data = minimal_case()
+    data.update(procedure_sections("2026-12-15", "the complaining witness"))
+    assert case_of(data).filing_date.isoformat() == "2026-12-15"

@@ -36,7 +36,7 @@ from .screening import screen
 from .sealed_files import SEALED_SUFFIX, new_file_key, one_time_download, seal, stored_file_download
 
 __all__ = [
-    "esc", "jurisdiction_choices", "jurisdiction_names", "jurisdiction_overview", "record_questions", "asks",
+    "esc", "jurisdiction_choices", "jurisdiction_names", "jurisdiction_overview", "record_questions", "asks", "procedure_asks", "procedure_sections",
     "selected_codes", "build_case_file", "with_family_sections", "case_problems", "case_file_json", "read_case_file_upload",
     "prefill_from_case_file", "apply_prefill", "screening_rows", "any_draftable", "assemble_into",
     "record_summary", "display_date", "state_choices", "export_download", "EXPORT_FILENAME", "MAX_UPLOAD_BYTES",
@@ -320,6 +320,22 @@ def _mentions_fines(j) -> bool:
                if key == "record_relief.relief_effects"
                or (key.startswith("record_relief.by_record_type.") and key.endswith(".relief_effects"))]
     return any(_FINES.search(effect) for group in effects for effect in group)
+
+
+def procedure_asks(codes: Iterable[str] | None, question: str) -> bool:
+    """``show if`` helper for record relief's procedure questions, which depend on the law of any state picked:
+    ``filing_date`` where a response window is counted from filing, ``victims`` where the law requires notice
+    to victims. Unknown data does not ask (the papers then carry no such rule)."""
+    key = {"filing_date": "record_relief.response_window", "victims": "record_relief.victim_notice"}[question]
+    known = load_all()
+    return any(load_jurisdiction(c).fact(key).known for c in (codes or ()) if c in known)
+
+
+def procedure_sections(filing_date: Any, victims: Any) -> dict:
+    """The case-file sections record relief's procedure questions answer (intended filing date, victims to
+    notify: one per line)."""
+    lines = [line.strip() for line in str(victims or "").splitlines() if line.strip()]
+    return {"filing_date": _date(filing_date), "victims_to_notify": lines}
 
 
 def asks(code: str | None, question: str) -> bool:

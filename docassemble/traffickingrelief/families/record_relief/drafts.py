@@ -151,6 +151,9 @@ def _arresting_agencies(records) -> list[str]:
     return sorted({f"{r.agency}, {r.district}" if r.district else r.agency for r in records if r.agency})
 
 
+_REFUND = re.compile(r"\b(refund|return)\w*\b.*\b(fines?|fees)\b", re.I)
+
+
 def _money(amount) -> str:
     return f"${amount:,.2f}"
 
@@ -254,8 +257,14 @@ class _GroupBuilder:
         return human_list([Text(f"Exhibit {self.letters[e.id]}, ", e.title) for e in chosen])
 
     def _effects(self, draft: Draft, record: Record) -> Text:
+        """What the order does for the record, in the law's words; where the law refunds fines and fees, with the
+        amount the case file says was paid."""
         route = route_for(self.j, record)
-        return draft.law(route.effects, f"what the order does for {record_types.described(route.kind)}", "effects")
+        effects = draft.law(route.effects, f"what the order does for {record_types.described(route.kind)}", "effects")
+        refunds = any(_REFUND.search(e) for e in (route.effects.value or []))
+        if refunds and record.fines_and_fees_paid:
+            effects = Text(effects, f" (fines and fees paid in this case: {_money(record.fines_and_fees_paid)})")
+        return effects
 
     def _offices_to_serve(self, draft: Draft, agencies: bool = True) -> list[Text]:
         """The prosecuting office of each record, from the case file or the data's pattern for the county,
