@@ -68,6 +68,7 @@ class User:
     steps: list[float] = field(default_factory=list)
     generation: float | None = None
     screens: int = 0
+    abandoned: bool = False           # still running at --deadline: counted as a timeout, whatever follows
 
 
 class Barrier:
@@ -194,8 +195,11 @@ def run_user(browser, url: str, user: User, barrier: Barrier, think: float, time
         response = context.request.get(url + zip_link.href, timeout=timeout_s * 1000)
         if response.status != 200 or not response.body().startswith(b"PK"):
             raise InterviewError(f"the ZIP answered {response.status}")
-        user.outcome = "ok"
+        if not user.abandoned:
+            user.outcome = "ok"
     except Exception as exc:  # noqa: BLE001 (every failure is counted and reported, never raised)
+        if user.abandoned:  # the browser closed under it at the deadline
+            return
         text = str(exc)
         user.outcome = "timeout" if ("no new screen within" in text or "not ready within" in text
                                      or "Timeout" in type(exc).__name__) else "error"
@@ -233,6 +237,7 @@ def run_all(browser, users: list[User], starter, barrier: Barrier, args) -> None
         starter.wait_for_timeout(250)
     for user in users:
         if user.n in remaining:
+            user.abandoned = True
             user.outcome, user.detail = "timeout", f"unfinished after the {args.deadline:.0f} s deadline"
 
 
