@@ -207,6 +207,14 @@ FAKE_SOFFICE = textwrap.dedent("""\
     """)
 
 
+def command_line(pid: int) -> str:
+    """A process's command line, or "" when it has just ended (its /proc entry is gone)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+    except OSError:
+        return ""
+
+
 def processes_with(marker: str) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
@@ -311,7 +319,7 @@ def test_real_libreoffice_is_gone_when_its_run_is_killed_mid_conversion(tmp_path
         from docassemble.traffickingrelief.rendering import convert_to_pdf
         convert_to_pdf([Path(p) for p in {paths!r}], Path({str(docs)!r}), {soffice!r})
         """)], env={**os.environ, "TMPDIR": str(scratch)}, stderr=subprocess.DEVNULL)
-    assert wait_until(lambda: any("soffice.bin" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+    assert wait_until(lambda: any("soffice.bin" in command_line(pid)
                                   for pid in processes_with(str(scratch))) or run.poll() is not None, 60)
     assert run.poll() is None, "the conversion ended before it could be interrupted"
     run.send_signal(how)

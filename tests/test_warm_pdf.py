@@ -19,6 +19,14 @@ from docassemble.traffickingrelief.rendering import render_docx
 from tests.conftest import TODAY, case_of, minimal_case
 
 
+def _command_line(pid: int) -> str:
+    """A process's command line, or "" when it has just ended (its /proc entry is gone)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+    except OSError:
+        return ""
+
+
 def _processes_with(text: str) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
@@ -93,7 +101,7 @@ def test_killing_the_run_mid_conversion_ends_the_warm_libreoffice_and_removes_it
         for doc in {[str(d) for d in many]!r}:
             session.convert([Path(doc)], Path({str(tmp_path)!r}), {soffice!r}, 300)
         """)], env={**os.environ, "TMPDIR": str(scratch)}, stderr=subprocess.DEVNULL)
-    assert _wait(lambda: any("soffice.bin" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+    assert _wait(lambda: any("soffice.bin" in _command_line(pid)
                              for pid in _processes_with(str(scratch))) or run.poll() is not None, 120)
     assert run.poll() is None, "the conversions ended before they could be interrupted"
     time.sleep(1)

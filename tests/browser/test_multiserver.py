@@ -81,8 +81,8 @@ def test_papers_made_by_the_worker_and_stored_in_s3(server_url, page, tmp_path):
         number = int(re.search(r"/uploadedfile(?:download)?/(\d+)/", f.href).group(1))
         body = client.get_object(Bucket=bucket, Key=f"files/{number}/file")["Body"].read()
         assert body == f.data, f"{f.filename}: the download differs from the S3 object"
-    motion = next(f for f in files if f.filename == "NY-1-motion.docx")
+    motion = next(f for f in files if f.filename == "NY-1-notice-of-motion.docx")
     text = squash(document_text(motion.path))
     assert NY_CASE.name in text and "DRAFT — for review by a licensed attorney" in text, text[:1500]
-    pdf = next(f for f in files if f.filename == "NY-1-motion.pdf")
+    pdf = next(f for f in files if f.filename == "NY-1-notice-of-motion.pdf")
     assert pdf.data.startswith(b"%PDF") and NY_CASE.name in squash(document_text(pdf.path))
