@@ -101,7 +101,17 @@ def test_no_police_report_and_a_conviction_are_warned_and_addressed(tmp_path):
     assert "Rowan Fictional has a criminal record" in letter
 
 
-def test_a_state_without_program_data_leaves_every_detail_blank(tmp_path):
+def test_a_state_without_program_data_leaves_every_detail_blank(tmp_path, monkeypatch):
+    """Every state's program is now in the data: Kentucky stands in with its program details taken out."""
+    import dataclasses
+
+    from docassemble.traffickingrelief.jurisdictions import load_jurisdiction
+
+    ky = load_jurisdiction("KY")
+    bare = dataclasses.replace(ky, facts={key: fact for key, fact in ky.facts.items()
+                                          if not key.startswith("compensation.") or key == "compensation.available"})
+    monkeypatch.setattr("docassemble.traffickingrelief.families.compensation.screening.load_jurisdiction",
+                        lambda code: bare if code == "KY" else load_jurisdiction(code))
     data = claim_case(crime_jurisdiction="KY")
     [result] = compensation_results(data)
     assert result.status == "needs_review" and result.draftable
