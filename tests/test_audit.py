@@ -77,7 +77,9 @@ def test_a_verified_source_from_elsewhere_is_a_mismatch(code, name, url):
 def test_official_hosts_follow_the_state_domain_rule_and_the_table():
     for code, name, url in [("VA", "Virginia", "https://law.lis.virginia.gov/vacode/19.2-327.18/"),
                             ("MI", "Michigan", "https://legislature.mi.gov/Laws/MCL"),
-                            ("NY", "New York", "https://www.nycourts.gov/Reporter/3dseries/2019/2019_29126.htm")]:
+                            ("NY", "New York", "https://www.nycourts.gov/Reporter/3dseries/2019/2019_29126.htm"),
+                            ("IN", "Indiana", "https://in.gov/cji/victim-services/"),  # the state domain itself
+                            ("IA", "Iowa", "https://state.ia.us/government/ag/")]:
         source = {"publisher": "x", "url": url, "retrieved": None}
         assert findings(jurisdiction(code, name, record_relief__nexus=fact(source=source)), "mismatched_sources") == []
 

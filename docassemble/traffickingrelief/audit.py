@@ -73,7 +73,7 @@ def is_official_host(host: str, j: Jurisdiction) -> bool:
     if j.kind != "state":
         return False
     name, code = "".join(_name_tokens(j)), j.code.lower()
-    return host == f"{name}.gov" or any(host.endswith(s) for s in (f".{name}.gov", f".{code}.gov", f".state.{code}.us"))
+    return _on(host, (f"{name}.gov", f"{code}.gov", f"state.{code}.us"))  # in.gov itself, not only www.in.gov
 
 
 def _names_in(tokens: list[str], j: Jurisdiction, others: Iterable[Jurisdiction]) -> bool:
