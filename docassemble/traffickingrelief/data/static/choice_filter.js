@@ -54,6 +54,8 @@
     input.className = "form-control";
     input.setAttribute("placeholder", words.hint);
     input.setAttribute("autocomplete", "off");
+    // Not part of docassemble's form: its validation and its answers never see the search box.
+    input.setAttribute("form", "tr-choice-filter-none");
     var count = document.createElement("span");
     count.className = "visually-hidden";
     count.setAttribute("aria-live", "polite");
@@ -88,8 +90,11 @@
     }
   }
 
+  // After docassemble has set up the screen (daPageLoad, also after each AJAX screen): added earlier, the
+  // box would be in the page while docassemble's own start-up code reads the form.
   if (window.jQuery) {
     window.jQuery(document).on("daPageLoad", filterLongLists);
+  } else {
+    document.addEventListener("DOMContentLoaded", filterLongLists);
   }
-  document.addEventListener("DOMContentLoaded", filterLongLists);
 })();
