@@ -34,7 +34,7 @@ def test_kansas_compensation_program_and_agency_are_sourced_and_reach_the_cover_
     j = load_jurisdiction("KS")
     program, agency = j.fact("compensation.program"), j.fact("compensation.agency")
     assert program.tier == "official" and program.source.url.startswith("https://www.ag.ks.gov/")
-    assert agency.tier == "secondary" and "confirm" in agency.note
+    assert agency.tier == "secondary" and agency.source.url  # a wire-service reprint: sourced, never settled
     assemble(case_of(claim_case(crime_jurisdiction="KS")), tmp_path / "out", ["compensation"], pdf=False,
              today=dt.date(2026, 11, 30))
     letter = docx_text(tmp_path / "out/compensation/KS-compensation-cover-letter.docx")
