@@ -75,12 +75,17 @@ def test_papers_made_by_the_worker_and_stored_in_s3(server_url, page, tmp_path):
         assert not local_copies(cfg["uploads"], number), f"file {number} is on the web server's disk"
         assert not local_copies(worker_uploads, number), f"file {number} is on the worker's disk"
 
-    # What the browser downloaded (through the web server, which fetched it from S3) is the stored object
-    # (docassemble keeps file N as files/N/file, plus files/N/file.<ext>).
-    for f in files:
-        number = int(re.search(r"/uploadedfile(?:download)?/(\d+)/", f.href).group(1))
-        body = client.get_object(Bucket=bucket, Key=f"files/{number}/file")["Body"].read()
-        assert body == f.data, f"{f.filename}: the download differs from the S3 object"
+    # The stored objects are sealed (sealed_files.py): no object holds the client's name or case number in any
+    # readable form, while what the browser downloaded (unsealed by the web server from the S3 object) does.
+    needles = [NY_CASE.name.encode(), NY_CASE.case_number.encode()]
+    for key in stored:
+        body = client.get_object(Bucket=bucket, Key=key)["Body"].read()
+        assert not any(n in body for n in needles), f"{key} holds client text in plain form"
+        if body[:2] == b"PK":  # a DOCX or ZIP stored unsealed would be readable inside its members
+            import io
+            import zipfile
+            with zipfile.ZipFile(io.BytesIO(body)) as archive:
+                assert not any(n in archive.read(m) for m in archive.namelist() for n in needles), key
     motion = next(f for f in files if f.filename == "NY-1-notice-of-motion.docx")
     text = squash(document_text(motion.path))
     assert NY_CASE.name in text and "DRAFT — for review by a licensed attorney" in text, text[:1500]
