@@ -16,7 +16,7 @@ from typing import Any, Iterable, Mapping
 
 from ...eligibility import ELIGIBLE, NEEDS_REVIEW, WARN
 from ...facts import parse_case
-from ...interview_support import OFFENCE_CATEGORIES, SCREENING_PREPARER, _fact_source, _schema_enum, \
+from ...interview_support import OFFENCE_CATEGORIES, SCREENING_PREPARER, _fact_source, _get, _items, _text, _schema_enum, \
     jurisdiction_choices, selected_codes, us_english
 from ...jurisdictions import load_all, load_jurisdiction
 from ...screening import screen
@@ -30,32 +30,6 @@ YES, NO, NOT_SURE, PREFER_NOT = "yes", "no", "not_sure", "prefer_not_to_say"
 OPEN_CASE_CHOICES = (YES, NO, NOT_SURE, PREFER_NOT)
 WRITE_NOW = "write_now"
 _OFFENCE_CLASSES = _schema_enum("pending_charge", "properties", "offence_class")
-
-
-def _get(obj: Any, name: str, default: Any = None) -> Any:
-    """An answer stored on ``obj`` (a DAObject, a plain object or a mapping), never triggering a question."""
-    if obj is None:
-        return default
-    if isinstance(obj, Mapping):
-        return obj.get(name, default)
-    try:
-        return vars(obj).get(name, default)
-    except TypeError:
-        return default
-
-
-def _items(seq: Any) -> list:
-    if seq is None:
-        return []
-    if isinstance(seq, (list, tuple)):
-        return list(seq)
-    elements = _get(seq, "elements")
-    return list(elements) if isinstance(elements, (list, tuple)) else []
-
-
-def _text(value: Any) -> str | None:
-    text = "" if value is None else str(value).strip()
-    return text or None
 
 
 def _date(value: Any) -> str | None:

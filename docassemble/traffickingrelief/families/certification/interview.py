@@ -22,7 +22,7 @@ from typing import Any, Iterable, Mapping
 from ...eligibility import ELIGIBLE
 from ...errors import CaseFileError, TraffickingReliefError
 from ...facts import parse_case
-from ...interview_support import SCREENING_PREPARER, build_case_file, selected_codes, us_english
+from ...interview_support import _get, _items, _text, SCREENING_PREPARER, build_case_file, selected_codes, us_english
 from ...resources import load_schema
 from ...screening import screen
 from .screening import CONTINUED_PRESENCE, REQUEST_KINDS, T_SUPPLEMENT_B, U_SUPPLEMENT_B, age_at_trafficking
@@ -50,31 +50,6 @@ MISSING_CODES = {
     "what the client did to help this agency": "cooperation",
     "the criminal activity the agency investigated": "crimes",
 }
-
-
-def _get(obj: Any, name: str, default: Any = None) -> Any:
-    if obj is None:
-        return default
-    if isinstance(obj, Mapping):
-        return obj.get(name, default)
-    try:
-        return vars(obj).get(name, default)
-    except TypeError:
-        return default
-
-
-def _items(seq: Any) -> list:
-    if seq is None:
-        return []
-    if isinstance(seq, (list, tuple)):
-        return list(seq)
-    elements = _get(seq, "elements")
-    return list(elements) if isinstance(elements, (list, tuple)) else []
-
-
-def _text(value: Any) -> str | None:
-    text = "" if value is None else str(value).strip()
-    return text or None
 
 
 def _date(value: Any) -> str | None:

@@ -19,7 +19,7 @@ from typing import Any, Mapping
 
 from ...eligibility import OK, REVIEW, WARN
 from ...facts import parse_case
-from ...interview_support import build_case_file, esc
+from ...interview_support import _get, _items, _text, build_case_file, esc
 from ...packet import exhibit_problem
 from ...screening import screen
 from .screening import ELEMENTS
@@ -45,34 +45,9 @@ RELATIONSHIP_WORDS = {"spouse": "spouse", "child": "child", "parent": "parent", 
 ENGLISH = (None, "", "en", "eng")
 
 
-def _get(obj: Any, name: str, default: Any = None) -> Any:
-    if obj is None:
-        return default
-    if isinstance(obj, Mapping):
-        return obj.get(name, default)
-    try:
-        return vars(obj).get(name, default)
-    except TypeError:
-        return default
-
-
-def _items(seq: Any) -> list:
-    if seq is None:
-        return []
-    if isinstance(seq, (list, tuple)):
-        return list(seq)
-    elements = _get(seq, "elements")
-    return list(elements) if isinstance(elements, (list, tuple)) else []
-
-
 def _complete(seq: Any) -> list:
     """The list's items that were finished (``complete`` set), without asking for the rest."""
     return [item for item in _items(seq) if _get(item, "complete") is True]
-
-
-def _text(value: Any) -> str | None:
-    text = None if value is None else str(value).strip()
-    return text or None
 
 
 def _date(value: Any) -> str | None:
