@@ -34,6 +34,7 @@ from .report import REPORT_JSON, REPORT_MD
 from .resources import SOURCES_DIR, load_schema, read_yaml
 from .screening import screen
 from .sealed_files import SEALED_SUFFIX, new_file_key, one_time_download, seal, stored_file_download
+from .server_redis import server_redis
 
 __all__ = [
     "esc", "jurisdiction_choices", "jurisdiction_names", "jurisdiction_overview", "record_questions", "asks", "procedure_asks", "procedure_sections",
@@ -1196,9 +1197,7 @@ def progress_key(session_id: Any) -> str:
 
 def progress_reporter(key: str):
     """``progress(percent)`` for ``assemble_into`` in a background task: writes the percent to Redis."""
-    from docassemble.base.util import DARedis
-
-    redis = DARedis()
+    redis = server_redis()
 
     def report(percent: int) -> None:
         redis.set(key, int(percent), ex=3600)
@@ -1207,9 +1206,7 @@ def progress_reporter(key: str):
 
 def read_progress(key: str) -> int:
     """The last percent a background assembly reported (0 before it starts)."""
-    from docassemble.base.util import DARedis
-
-    value = DARedis().get(key)
+    value = server_redis().get(key)
     try:
         return max(0, min(100, int(value)))
     except (TypeError, ValueError):

@@ -22,6 +22,8 @@ import re
 import secrets
 from typing import Any
 
+from .server_redis import server_redis
+
 ONE_TIME_PREFIX = "traffickingrelief:download:"
 ONE_TIME_SECONDS = 120
 ROUTE = "trfile"  # the download route's first path segment (download_route.py)
@@ -72,12 +74,6 @@ def safe_name(filename: Any) -> bool:
     return isinstance(filename, str) and bool(_SAFE_NAME.match(filename)) and ".." not in filename
 
 
-def _redis():
-    from docassemble.base.util import DARedis
-
-    return DARedis()
-
-
 def _root() -> str:
     from docassemble.base.util import get_config
 
@@ -93,7 +89,7 @@ def one_time_download(content: bytes, filename: str) -> str:
     if not safe_name(filename):
         raise ValueError("one_time_download: not one of the interview's fixed file names")
     key, slot = new_file_key(), secrets.token_hex(16)
-    _redis().set(ONE_TIME_PREFIX + slot, seal(content, key), ex=ONE_TIME_SECONDS)
+    server_redis().set(ONE_TIME_PREFIX + slot, seal(content, key), ex=ONE_TIME_SECONDS)
     return f"{_root()}{ROUTE}/{slot}/{key}/{filename}"
 
 
@@ -101,7 +97,7 @@ def take_one_time_download(slot: str, key: str) -> bytes | None:
     """The bytes parked under ``slot``, deleting them (a link works once); None when used, expired or wrong."""
     if not _SLOT.match(slot or ""):
         return None
-    token = _redis().getdel(ONE_TIME_PREFIX + slot)
+    token = server_redis().getdel(ONE_TIME_PREFIX + slot)
     if token is None:
         return None
     try:

@@ -90,7 +90,7 @@ def test_a_one_time_link_serves_the_file_once_with_its_name(monkeypatch):
     from flask import Flask
 
     redis = FakeRedis()
-    monkeypatch.setattr(sealed_files, "_redis", lambda: redis)
+    monkeypatch.setattr(sealed_files, "server_redis", lambda: redis)
     monkeypatch.setattr(sealed_files, "_root", lambda: "/")
     app = Flask("t")
     assert download_route.register(app) and not download_route.register(app)
