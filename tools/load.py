@@ -9,8 +9,8 @@ to the download screen, where it fetches the ZIP. The first M people wait on the
 all M are there, then press "Make the papers" together; the others press it when they get there.
 
 The client must not eat the server's share of the CPU, nor colour its figures:
-- the whole client (this process, Playwright's driver and Chromium) runs at nice 19 and asks for
-  reduced motion;
+- the whole client (this process, Playwright's driver and Chromium) runs at nice 19, without the
+  capability to raise its priority again (Chromium does so when it can), and asks for reduced motion;
 - page times are the server's own: gunicorn's access log ends with %(D)s (server/start), so each
   request's time is measured inside the server, from the request read to the response written.
 
@@ -36,6 +36,7 @@ import json
 import os
 import random
 import re
+import shutil
 import sys
 import threading
 import time
@@ -301,7 +302,21 @@ def warm_up(browser, starter, url: str, count: int, timeout_s: float) -> None:
         raise SystemExit(f"load.py: warm-up failed: {bad[0].outcome}: {bad[0].detail}")
 
 
+def drop_priority_raising(argv: list[str] | None) -> None:
+    """Re-run this process without CAP_SYS_NICE when it has it (root).
+
+    Chromium raises its own processes' priority where it may: run as root it put its browser and GPU
+    processes at nice -8, ahead of the server it measures. Without the capability, nice only goes up.
+    """
+    if argv is not None or os.geteuid() != 0 or os.environ.get("TR_LOAD_NO_SYS_NICE") or not shutil.which("setpriv"):
+        return
+    os.environ["TR_LOAD_NO_SYS_NICE"] = "1"
+    os.execvp("setpriv", ["setpriv", "--inh-caps=-sys_nice", "--bounding-set=-sys_nice",
+                          sys.executable, *sys.argv])
+
+
 def main(argv: list[str] | None = None) -> int:
+    drop_priority_raising(argv)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=16, help="people at once (default 16)")
     parser.add_argument("--generating", type=int, default=None,
