@@ -224,8 +224,14 @@ def display_date(value: Any) -> str:
 
 def jurisdiction_choices() -> list[dict]:
     """``[{code: name}, ...]`` for a docassemble ``choices: code:``: states and DC by name, federal last."""
+    return [{code: name} for code, name in _jurisdiction_names()]
+
+
+@lru_cache(maxsize=1)
+def _jurisdiction_names() -> tuple[tuple[str, str], ...]:
+    """Sorted once per process: the state screens show this list on every request that draws them."""
     rows = sorted(coverage(), key=lambda r: (r["kind"] == "federal", r["name"]))
-    return [{r["code"]: r["name"]} for r in rows]
+    return tuple((r["code"], r["name"]) for r in rows)
 
 
 def jurisdiction_code(value: Any) -> str | None:
