@@ -68,7 +68,7 @@ def test_counsels_affirmation_gives_the_history_and_is_sworn_with_the_forums_oat
     assert oath_start and oath_start in affirmation and "[MISSING: oath" not in affirmation
 
 
-def test_the_memorandum_argues_the_elements_from_the_data_and_leaves_unknown_law_as_a_placeholder(tmp_path):
+def test_the_memorandum_argues_the_elements_and_the_standard_of_proof_from_the_data(tmp_path):
     j = load_jurisdiction("NY")
     memo = _papers(tmp_path, _ny_case())["NY-1-memorandum-of-law.docx"]
     for heading in ("PRELIMINARY STATEMENT", "STATEMENT OF FACTS", f"ARGUMENT: EACH ELEMENT OF "
@@ -76,8 +76,8 @@ def test_the_memorandum_argues_the_elements_from_the_data_and_leaves_unknown_law
         assert f"\n{heading}\n" in memo
     assert memo.index("PRELIMINARY STATEMENT") < memo.index("STATEMENT OF FACTS") < memo.index("ARGUMENT") \
         < memo.index("CONCLUSION") < memo.index("WHEREFORE")
-    assert j.value("record_relief.standard_of_proof") is None
-    assert "[MISSING: standard of proof (not in the jurisdiction data)]" in memo
+    standard = j.value("record_relief.standard_of_proof")
+    assert standard and f"must establish the grounds for relief by {standard}" in memo
     assert "Schedule of convictions and arrests" not in memo  # the notice of motion schedules the records
     assert "first sought services for victims of trafficking on" in memo
 
