@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -186,3 +187,15 @@ def test_a_clause_left_out_leaves_no_placeholder_behind(assembled):
     report = json.loads(assembled.report_json.read_text(encoding="utf-8"))
     consent_gaps = [m for m in report["missing_facts"] if m["label"] == "the prosecutor's written consent"]
     assert consent_gaps == []  # consent is recorded where required, and no other state asks for it
+
+
+def test_a_value_that_ends_its_sentence_takes_the_clause_period():
+    """Law text quoted from the data often ends with a period; the clause's own period is not doubled."""
+    from docassemble.traffickingrelief.drafting import ClauseLibrary, Draft
+
+    draft = Draft(family="record_relief", kind="seal_motion", title="Motion", template=Path("motion.docx"),
+                  stem="x", group="g", library=ClauseLibrary.for_family("record_relief"))
+    clause = {"id": "t", "text": "The law: {rule}. Next {other}."}
+    assert str(draft.compose(clause, {"rule": "a court may seal the file.", "other": "line"})) == \
+        "The law: a court may seal the file. Next line."
+    assert str(draft.compose(clause, {"rule": "rule 5", "other": "line."})) == "The law: rule 5. Next line."

@@ -4,6 +4,7 @@ Run: .venv/bin/python tools/legal_data_status.py   (tests/test_readme.py fails w
 """
 from __future__ import annotations
 
+import argparse
 import re
 import sys
 from pathlib import Path
@@ -68,6 +69,7 @@ def updated_readme(text: str) -> str:
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description="Rewrite the README's legal-data status block from the data audit.").parse_args()
     readme = ROOT / "README.md"
     readme.write_text(updated_readme(readme.read_text(encoding="utf-8")), encoding="utf-8")
     print("README legal-data status updated")
