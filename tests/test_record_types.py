@@ -366,7 +366,15 @@ def test_review_checklist_by_document_and_paragraph_most_severe_first(tmp_path):
     assert {"document": "US-1-proposed-order", "paragraphs": ["order.transmit"], "severity": "blocking",
             "text": "Unknown law: agencies to receive the order (not in the jurisdiction data)."} in blocking
     assert any(i["document"] == "US-1-declaration" and "own words" in i["text"] for i in blocking)
-    assert any(i["severity"] == "warning" and i["text"].startswith("Confirm standard of proof") for i in checklist)
+    # the federal standard of proof is read in the enacted 18 U.S.C. § 3771A(b)(4), so it asks for no confirmation;
+    # Indiana's adult standard is still only a secondary reading and must be confirmed by name
+    assert not any(i["text"].startswith("Confirm standard of proof") for i in checklist)
+    indiana = _us_record(2, jurisdiction="IN", court="Marion Superior Court", case_number="49D01-1901-F6-000002",
+                         statute="Ind. Code § 35-43-5-3")
+    indiana_result, _ = _assemble(tmp_path / "in", _case(convictions=[indiana]))
+    assert any(i["severity"] == "warning" and i["document"] == "IN-1-motion"
+               and i["text"].startswith("Confirm standard of proof (source tier: secondary)")
+               for i in indiana_result.report["review_checklist"])
     assert any(i["severity"] == "note" and i["document"] is None for i in checklist)
     markdown = result.report_markdown.read_text(encoding="utf-8")
     assert "## Review checklist (most severe first)" in markdown
