@@ -333,6 +333,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nice", type=int, default=19,
                         help="the client's niceness (default 19; on a machine shared with other busy work the "
                              "client then barely runs, and a lower value keeps the run short)")
+    cores = sorted(os.sched_getaffinity(0))
+    parser.add_argument("--client-cores", type=lambda v: {int(c) for c in v.split(",") if c}, default=set(cores[1:2]),
+                        help="cores the client may use, e.g. 1 or 1,2 (default: the second core, so the server has one "
+                             "core the simulated people never touch, as it would when they sit at their own computers; "
+                             "empty: any core)")
     parser.add_argument("--url", default=os.environ.get("DA_URL", "http://127.0.0.1:8089"))
     parser.add_argument("--state", type=Path, default=STATE, help="the server's .da-state folder")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
@@ -346,6 +351,8 @@ def main(argv: list[str] | None = None) -> int:
     # and SCHED_IDLE, as server/start gives the Celery worker: a waking server thread preempts the client at once
     # (niceness alone let the client hold a core to the end of its slice while a page step waited)
     os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    if args.client_cores:
+        os.sched_setaffinity(0, args.client_cores)
     roots = server_roots(args.state)
     config = (args.state / "config.yml").read_text(encoding="utf-8")
     celery_processes = int((re.search(r"^celery processes: (\d+)", config, re.M) or [0, 1])[1])
@@ -380,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
     outcomes = {k: sum(1 for u in users if u.outcome == k) for k in ("ok", "error", "timeout")}
     report = {
         "users": args.users, "generating_together": generating, "think_s": args.think, "ramp_s": args.ramp,
-        "client_nice": os.nice(0), "load_average_at_end": os.getloadavg()[0],
+        "client_nice": os.nice(0), "client_cores": sorted(os.sched_getaffinity(0)), "load_average_at_end": os.getloadavg()[0],
         "gunicorn_workers": workers, "celery_processes": celery_processes, "cores": os.cpu_count(),
         "seconds": round(elapsed, 1), **outcomes, "http_5xx": len(served["5xx"]),
         "page_server": stats(served["page"]),
@@ -396,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(f"{args.users} people, {generating} making papers at the same moment, think {args.think:g} s, "
           f"{workers} gunicorn workers, {celery_processes} Celery processes, {os.cpu_count()} cores, "
-          f"client at nice {os.nice(0)}: {elapsed:.0f} s (machine load average {os.getloadavg()[0]:.1f})")
+          f"client at nice {os.nice(0)}, SCHED_IDLE, on cores {','.join(map(str, sorted(os.sched_getaffinity(0))))}: {elapsed:.0f} s (machine load average {os.getloadavg()[0]:.1f})")
     print(f"completed {outcomes['ok']}, errors {outcomes['error']}, timeouts {outcomes['timeout']}, "
           f"HTTP 5xx {len(served['5xx'])}")
     print(line("page requests, server-side (steps and progress refreshes)", report["page_server"]))
