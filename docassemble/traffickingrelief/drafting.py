@@ -200,7 +200,7 @@ class Draft:
             value = slots[name]
             text.append(value(clause["id"]) if callable(value) else value)
             pos = match.end()
-            if str(text).endswith(".") and clause["text"].startswith(".", pos):
+            if clause["text"].startswith(".", pos) and str(text).endswith("."):
                 pos += 1  # a value that ends a sentence itself ("... under seal.") takes the clause's period
         text.append(clause["text"][pos:])
         return text

@@ -16,7 +16,7 @@ from typing import Any, Iterable, Mapping
 
 from ...eligibility import ELIGIBLE, NEEDS_REVIEW, WARN
 from ...facts import parse_case
-from ...interview_support import OFFENCE_CATEGORIES, SCREENING_PREPARER, _fact_source, _get, _items, _text, _schema_enum, \
+from ...interview_support import OFFENCE_CATEGORIES, SCREENING_PREPARER, _date, _fact_source, _get, _items, _text, _schema_enum, \
     jurisdiction_choices, selected_codes, us_english
 from ...jurisdictions import load_all, load_jurisdiction
 from ...screening import screen
@@ -31,22 +31,6 @@ OPEN_CASE_CHOICES = (YES, NO, NOT_SURE, PREFER_NOT)
 WRITE_NOW = "write_now"
 _OFFENCE_CLASSES = _schema_enum("pending_charge", "properties", "offence_class")
 
-
-def _date(value: Any) -> str | None:
-    """A date answer (DADateTime, date, or text) as YYYY-MM-DD; None when blank."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value).strip()
-    for fmt in ("%Y-%m-%d", "%m/%d/%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date().isoformat()
-        except ValueError:
-            continue
-    return text or None  # parse_case names the field when it is not a date
 
 
 # ---------------------------------------------------------------------------------------------

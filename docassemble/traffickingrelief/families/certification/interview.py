@@ -22,7 +22,7 @@ from typing import Any, Iterable, Mapping
 from ...eligibility import ELIGIBLE
 from ...errors import CaseFileError, TraffickingReliefError
 from ...facts import parse_case
-from ...interview_support import _get, _items, _text, SCREENING_PREPARER, build_case_file, selected_codes, us_english
+from ...interview_support import _date, _get, _items, _text, SCREENING_PREPARER, build_case_file, selected_codes, us_english
 from ...resources import load_schema
 from ...screening import screen
 from .screening import CONTINUED_PRESENCE, REQUEST_KINDS, T_SUPPLEMENT_B, U_SUPPLEMENT_B, age_at_trafficking
@@ -51,15 +51,6 @@ MISSING_CODES = {
     "the criminal activity the agency investigated": "crimes",
 }
 
-
-def _date(value: Any) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return _text(value)  # parse_case names the field when it is not a date
 
 
 def wants_certification(immigration_choice: Any, certification_choice: Any) -> bool:

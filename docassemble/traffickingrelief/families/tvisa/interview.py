@@ -19,7 +19,7 @@ from typing import Any, Mapping
 
 from ...eligibility import OK, REVIEW, WARN
 from ...facts import parse_case
-from ...interview_support import _get, _items, _text, build_case_file, esc
+from ...interview_support import _date, _get, _items, _text, build_case_file, esc
 from ...packet import exhibit_problem
 from ...screening import screen
 from .screening import ELEMENTS
@@ -49,16 +49,6 @@ def _complete(seq: Any) -> list:
     """The list's items that were finished (``complete`` set), without asking for the rest."""
     return [item for item in _items(seq) if _get(item, "complete") is True]
 
-
-def _date(value: Any) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value).strip()
-    return text[:10] if text else None
 
 
 def _prune(mapping: dict) -> dict:
